@@ -1,0 +1,123 @@
+/**
+ * Graph builders for the core ops, in plain camelCase with positional arguments. The TF-1 surface
+ * (api/tf-*.ts) wraps these with TF-1 names and options objects; gradients use them directly.
+ */
+import type { DType } from '../graph/dtype';
+import { isFullyDefined, shapesEqual } from '../graph/shape';
+import { Tensor } from '../graph/tensor';
+import { apply } from '../ops/apply';
+import { UNARY_DEFS } from '../ops/elementwise-unary';
+import { BINARY_DEFS } from '../ops/elementwise-binary';
+import { REDUCE_DEFS, ArgMax, ArgMin } from '../ops/reduce';
+import { MatMul } from '../ops/matmul';
+import { Cast, Reshape, Transpose } from '../ops/layout';
+import { Softmax, LogSoftmax } from '../ops/softmax';
+import { Fill, FillLike } from '../ops/constant';
+import { Identity, StopGradient } from '../ops/state';
+import { SumToShapeOf, BroadcastToShapeOf, Unreduce, ReshapeToShapeOf, ReductionSizeOf } from '../ops/shape-of';
+import { getDefaultGraph } from '../graph/graph';
+import { toTensor, toTensors, type TensorLike } from './convert';
+
+export type { TensorLike };
+
+const binary = (type: string) => (a: TensorLike, b: TensorLike, name?: string): Tensor => {
+  const [ta, tb] = toTensors([a, b], ['x', 'y']);
+  return apply(BINARY_DEFS[type], [ta, tb], {}, name);
+};
+const unary = (type: string) => (x: TensorLike, name?: string): Tensor => apply(UNARY_DEFS[type], [toTensor(x)], {}, name);
+
+export const add = binary('Add');
+export const sub = binary('Sub');
+export const mul = binary('Mul');
+export const div = binary('Div');
+export const pow = binary('Pow');
+export const maximum = binary('Maximum');
+export const minimum = binary('Minimum');
+export const equal = binary('Equal');
+export const notEqual = binary('NotEqual');
+export const less = binary('Less');
+export const lessEqual = binary('LessEqual');
+export const greater = binary('Greater');
+export const greaterEqual = binary('GreaterEqual');
+export const logicalAnd = binary('LogicalAnd');
+export const logicalOr = binary('LogicalOr');
+
+export const neg = unary('Neg');
+export const abs = unary('Abs');
+export const sign = unary('Sign');
+export const exp = unary('Exp');
+export const log = unary('Log');
+export const sqrt = unary('Sqrt');
+export const rsqrt = unary('Rsqrt');
+export const square = unary('Square');
+export const reciprocal = unary('Reciprocal');
+export const relu = unary('Relu');
+export const step = unary('Step');
+export const sigmoid = unary('Sigmoid');
+export const tanh = unary('Tanh');
+export const floor = unary('Floor');
+export const ceil = unary('Ceil');
+export const round = unary('Round');
+export const logicalNot = unary('LogicalNot');
+
+export function matmul(a: TensorLike, b: TensorLike, transposeA = false, transposeB = false, name?: string): Tensor {
+  const [ta, tb] = toTensors([a, b], ['a', 'b']);
+  return apply(MatMul, [ta, tb], { transpose_a: transposeA, transpose_b: transposeB }, name);
+}
+
+export function cast(x: TensorLike, dtype: DType, name?: string): Tensor {
+  const t = toTensor(x);
+  return t.dtype === dtype && name === undefined ? t : apply(Cast, [t], { dtype }, name);
+}
+
+const reduce = (type: string) => (x: TensorLike, axes: number[] | null = null, keepDims = false, name?: string): Tensor =>
+  apply(REDUCE_DEFS[type], [toTensor(x)], { axes, keep_dims: keepDims }, name);
+
+export const reduceSum = reduce('Sum');
+export const reduceMax = reduce('Max');
+export const reduceMin = reduce('Min');
+export const reduceProd = reduce('Prod');
+const reduceMeanFloat = reduce('Mean');
+/** Mean of an int or bool tensor is float32 (tinyflow's behaviour, handy for accuracy). */
+export const reduceMean = (x: TensorLike, axes: number[] | null = null, keepDims = false, name?: string): Tensor =>
+  reduceMeanFloat(cast(x, 'float32'), axes, keepDims, name);
+
+export const argmax = (x: TensorLike, axis = 0, name?: string): Tensor => apply(ArgMax, [toTensor(x)], { axis }, name);
+export const argmin = (x: TensorLike, axis = 0, name?: string): Tensor => apply(ArgMin, [toTensor(x)], { axis }, name);
+
+export const reshape = (x: TensorLike, shape: number[], name?: string): Tensor => apply(Reshape, [toTensor(x)], { shape }, name);
+export const transpose = (x: TensorLike, perm: number[] | null = null, name?: string): Tensor =>
+  apply(Transpose, [toTensor(x)], { perm }, name);
+
+export const softmax = (x: TensorLike, name?: string): Tensor => apply(Softmax, [toTensor(x)], {}, name);
+export const logSoftmax = (x: TensorLike, name?: string): Tensor => apply(LogSoftmax, [toTensor(x)], {}, name);
+
+export function fill(shape: number[], value: number, dtype: DType = 'float32', name?: string): Tensor {
+  return getDefaultGraph().createOp(Fill, [], { shape: [...shape], value, dtype }, name === undefined ? {} : { name }).outputs[0];
+}
+export const zerosLike = (x: TensorLike, name?: string): Tensor => apply(FillLike, [toTensor(x)], { value: 0 }, name);
+export const onesLike = (x: TensorLike, name?: string): Tensor => apply(FillLike, [toTensor(x)], { value: 1 }, name);
+
+export const identity = (x: TensorLike, name?: string): Tensor => apply(Identity, [toTensor(x)], {}, name);
+export const stopGradient = (x: TensorLike, name?: string): Tensor => apply(StopGradient, [toTensor(x)], {}, name);
+
+// ---- shape-of ops used by gradients; statically redundant ones are skipped ----
+
+const sameKnownShape = (a: Tensor, b: Tensor) =>
+  isFullyDefined(a.shape) && isFullyDefined(b.shape) && shapesEqual(a.shape, b.shape);
+
+export function sumToShapeOf(x: Tensor, like: Tensor): Tensor {
+  return sameKnownShape(x, like) ? x : apply(SumToShapeOf, [x, like], {});
+}
+export function broadcastToShapeOf(x: Tensor, like: Tensor): Tensor {
+  return sameKnownShape(x, like) ? x : apply(BroadcastToShapeOf, [x, like], {});
+}
+export function unreduce(dy: Tensor, like: Tensor, axes: number[] | null): Tensor {
+  return apply(Unreduce, [dy, like], { axes });
+}
+export function reshapeToShapeOf(x: Tensor, like: Tensor): Tensor {
+  return sameKnownShape(x, like) ? x : apply(ReshapeToShapeOf, [x, like], {});
+}
+export function reductionSizeOf(x: Tensor, axes: number[] | null): Tensor {
+  return apply(ReductionSizeOf, [x], { axes });
+}

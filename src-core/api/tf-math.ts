@@ -1,0 +1,109 @@
+/** The TF-1 math surface: TF-1's names and keyword options over the core graph builders. */
+import type { DType } from '../graph/dtype';
+import { isDType } from '../graph/dtype';
+import type { Tensor } from '../graph/tensor';
+import { InvalidArgumentError } from '../errors';
+import * as m from './math-core';
+import type { TensorLike } from './convert';
+import { checkKeys, nameOf, parseReduceArgs, type NameOption, type ReduceOptions } from './options';
+
+type Name = string | NameOption;
+type Binary = (x: TensorLike, y: TensorLike, name?: Name) => Tensor;
+type Unary = (x: TensorLike, name?: Name) => Tensor;
+
+const binary = (fn: string, f: (a: TensorLike, b: TensorLike, name?: string) => Tensor): Binary =>
+  (x, y, name) => f(x, y, nameOf(fn, name));
+const unary = (fn: string, f: (a: TensorLike, name?: string) => Tensor): Unary => (x, name) => f(x, nameOf(fn, name));
+
+export const add = binary('add', m.add);
+export const subtract = binary('subtract', m.sub);
+export const multiply = binary('multiply', m.mul);
+export const divide = binary('divide', m.div);
+export const pow = binary('pow', m.pow);
+export const maximum = binary('maximum', m.maximum);
+export const minimum = binary('minimum', m.minimum);
+export const equal = binary('equal', m.equal);
+export const not_equal = binary('not_equal', m.notEqual);
+export const less = binary('less', m.less);
+export const less_equal = binary('less_equal', m.lessEqual);
+export const greater = binary('greater', m.greater);
+export const greater_equal = binary('greater_equal', m.greaterEqual);
+export const logical_and = binary('logical_and', m.logicalAnd);
+export const logical_or = binary('logical_or', m.logicalOr);
+export const sub = subtract;
+export const mul = multiply;
+export const div = divide;
+export const truediv = divide;
+
+export const negative = unary('negative', m.neg);
+export const neg = negative;
+export const abs = unary('abs', m.abs);
+export const sign = unary('sign', m.sign);
+export const exp = unary('exp', m.exp);
+export const log = unary('log', m.log);
+export const sqrt = unary('sqrt', m.sqrt);
+export const rsqrt = unary('rsqrt', m.rsqrt);
+export const square = unary('square', m.square);
+export const reciprocal = unary('reciprocal', m.reciprocal);
+export const sigmoid = unary('sigmoid', m.sigmoid);
+export const tanh = unary('tanh', m.tanh);
+export const floor = unary('floor', m.floor);
+export const ceil = unary('ceil', m.ceil);
+export const round = unary('round', m.round);
+export const logical_not = unary('logical_not', m.logicalNot);
+
+export interface MatMulOptions {
+  transpose_a?: boolean;
+  transpose_b?: boolean;
+  name?: string;
+}
+
+export function matmul(a: TensorLike, b: TensorLike, options: MatMulOptions = {}): Tensor {
+  checkKeys('matmul', options, ['transpose_a', 'transpose_b', 'name']);
+  return m.matmul(a, b, options.transpose_a ?? false, options.transpose_b ?? false, options.name);
+}
+
+type AxisArg = number | number[] | null | ReduceOptions;
+const reduction = (fn: string, f: typeof m.reduceSum) =>
+  (x: TensorLike, axisOrOptions?: AxisArg, options?: ReduceOptions): Tensor => {
+    const { axes, keepDims, name } = parseReduceArgs(fn, axisOrOptions, options);
+    return f(x, axes, keepDims, name);
+  };
+
+export const reduce_sum = reduction('reduce_sum', m.reduceSum);
+export const reduce_mean = reduction('reduce_mean', m.reduceMean);
+export const reduce_max = reduction('reduce_max', m.reduceMax);
+export const reduce_min = reduction('reduce_min', m.reduceMin);
+export const reduce_prod = reduction('reduce_prod', m.reduceProd);
+
+export interface ArgReduceOptions {
+  axis?: number;
+  /** TF-1's older name for axis. */
+  dimension?: number;
+  name?: string;
+}
+
+const argReduction = (fn: string, f: typeof m.argmax) =>
+  (x: TensorLike, axisOrOptions?: number | ArgReduceOptions, options: ArgReduceOptions = {}): Tensor => {
+    const opts = typeof axisOrOptions === 'object' ? { ...axisOrOptions, ...options } : options;
+    checkKeys(fn, opts, ['axis', 'dimension', 'name']);
+    const axis = typeof axisOrOptions === 'number' ? axisOrOptions : (opts.axis ?? opts.dimension ?? 0);
+    return f(x, axis, opts.name);
+  };
+
+export const argmax = argReduction('argmax', m.argmax);
+export const argmin = argReduction('argmin', m.argmin);
+
+export function cast(x: TensorLike, dtype: DType, name?: Name): Tensor {
+  if (!isDType(dtype)) throw new InvalidArgumentError(`cast: unknown dtype '${String(dtype)}' (use tf.float32, tf.int32 or tf.bool)`);
+  return m.cast(x, dtype, nameOf('cast', name));
+}
+
+export function reshape(x: TensorLike, shape: number[], name?: Name): Tensor {
+  if (!Array.isArray(shape)) throw new InvalidArgumentError(`reshape: shape must be an array of dims, got ${String(shape)}`);
+  return m.reshape(x, shape, nameOf('reshape', name));
+}
+
+export function transpose(x: TensorLike, perm?: number[] | null, name?: Name): Tensor {
+  return m.transpose(x, perm ?? null, nameOf('transpose', name));
+}

@@ -1,0 +1,134 @@
+/** TF-1 state: placeholder, Variable, assign, group and the variable initializers. */
+import type { DType } from '../graph/dtype';
+import { isDType } from '../graph/dtype';
+import { getDefaultGraph, type Graph } from '../graph/graph';
+import { Operation } from '../graph/operation';
+import { formatShape, isFullyDefined, type Shape } from '../graph/shape';
+import { Tensor } from '../graph/tensor';
+import { InvalidArgumentError } from '../errors';
+import { Assign, NoOp, Placeholder, VariableV2 } from '../ops/state';
+import { toTensor, type TensorLike } from './convert';
+import { checkKeys } from './options';
+
+export const GLOBAL_VARIABLES = 'variables';
+export const TRAINABLE_VARIABLES = 'trainable_variables';
+
+export interface PlaceholderOptions {
+  name?: string;
+}
+
+/** tf.placeholder(dtype, shape?, name?): shape dims may be null; no shape means unknown rank. */
+export function placeholder(dtype: DType, shape?: Shape, nameOrOptions?: string | PlaceholderOptions): Tensor {
+  if (!isDType(dtype)) throw new InvalidArgumentError(`placeholder: unknown dtype '${String(dtype)}' (use tf.float32, tf.int32 or tf.bool)`);
+  if (shape !== undefined && shape !== null && (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d < 0)))) {
+    throw new InvalidArgumentError(`placeholder: shape must be a list of non-negative integers or null, got ${JSON.stringify(shape)}`);
+  }
+  const opts = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : (nameOrOptions ?? {});
+  checkKeys('placeholder', opts, ['name']);
+  const s = shape === undefined || shape === null ? null : [...shape];
+  return getDefaultGraph().createOp(Placeholder, [], { dtype, shape: s }, { name: opts.name ?? 'Placeholder' }).outputs[0];
+}
+
+export interface VariableOptions {
+  name?: string;
+  trainable?: boolean;
+  dtype?: DType;
+}
+
+/** A Variable is the tensor of its VariableV2 op, plus its initializer. */
+export class Variable extends Tensor {
+  /** Set right after construction; an Assign of the initial value. */
+  initializer!: Operation;
+  initial_value!: Tensor;
+  trainable = true;
+
+  assign(value: TensorLike, name?: string): Tensor {
+    return assign(this, value, name === undefined ? {} : { name });
+  }
+
+  value(): Tensor {
+    return this;
+  }
+}
+
+function createVariable(initial: TensorLike, options: VariableOptions = {}): Variable {
+  checkKeys('Variable', options, ['name', 'trainable', 'dtype']);
+  const graph = initial instanceof Tensor ? initial.graph : getDefaultGraph();
+  const init = toTensor(initial, options.dtype, graph, 'initial_value');
+  if (options.dtype !== undefined && init.dtype !== options.dtype) {
+    throw new InvalidArgumentError(`Variable: initial value is ${init.dtype} but dtype ${options.dtype} was requested`);
+  }
+  if (!isFullyDefined(init.shape)) {
+    throw new InvalidArgumentError(`Variable: the initial value '${init.name}' must have a fully known shape, got ${formatShape(init.shape)}`);
+  }
+  const trainable = options.trainable ?? true;
+  const op = graph.createOp(VariableV2, [], { dtype: init.dtype, shape: [...init.shape], trainable }, {
+    name: options.name ?? 'Variable',
+    tensorFactory: (o, i, spec) => new Variable(o, i, spec.dtype, spec.shape),
+  });
+  const variable = op.outputs[0] as Variable;
+  variable.initial_value = init;
+  variable.trainable = trainable;
+  variable.initializer = graph.createOp(Assign, [variable, init], {}, { name: `${op.name}/Assign` });
+  graph.addToCollection(GLOBAL_VARIABLES, variable);
+  if (trainable) graph.addToCollection(TRAINABLE_VARIABLES, variable);
+  return variable;
+}
+
+type VariableFactory = {
+  (initial: TensorLike, options?: VariableOptions): Variable;
+  new (initial: TensorLike, options?: VariableOptions): Variable;
+};
+
+/** tf.Variable(initial, {name, trainable}) — callable with or without `new`. */
+export const VariableFn = function (this: unknown, initial: TensorLike, options?: VariableOptions): Variable {
+  return createVariable(initial, options);
+} as unknown as VariableFactory;
+
+export interface AssignOptions {
+  name?: string;
+}
+
+/** assign(ref, value): a tensor whose value is the variable's new value once it runs. */
+export function assign(ref: Tensor, value: TensorLike, options: AssignOptions = {}): Tensor {
+  checkKeys('assign', options, ['name']);
+  if (!(ref instanceof Tensor) || ref.op.type !== 'VariableV2') {
+    throw new InvalidArgumentError(`assign: the first argument must be a Variable, got ${String(ref)}`);
+  }
+  const v = toTensor(value, ref.dtype, ref.graph, 'value');
+  return ref.graph.createOp(Assign, [ref, v], {}, { name: options.name ?? 'Assign' }).outputs[0];
+}
+
+/** An op that runs all of `inputs` (tensors or ops) and outputs nothing. */
+export function group(...inputs: (Tensor | Operation | (Tensor | Operation)[])[]): Operation {
+  const flat = inputs.flat();
+  let name: string | undefined;
+  const last = flat[flat.length - 1] as unknown;
+  if (last !== undefined && !(last instanceof Tensor) && !(last instanceof Operation) && typeof last === 'object') {
+    name = (last as { name?: string }).name;
+    flat.pop();
+  }
+  const deps = flat.map((x) => (x instanceof Tensor ? x.op : x));
+  const graph = deps.length > 0 ? deps[0].graph : getDefaultGraph();
+  return graph.createOp(NoOp, [], {}, { name: name ?? 'group_deps', controlInputs: deps });
+}
+
+export function global_variables(graph: Graph = getDefaultGraph()): Variable[] {
+  return graph.getCollection<Variable>(GLOBAL_VARIABLES);
+}
+
+export function trainable_variables(graph: Graph = getDefaultGraph()): Variable[] {
+  return graph.getCollection<Variable>(TRAINABLE_VARIABLES);
+}
+
+export function variables_initializer(vars: Variable[], name = 'init'): Operation {
+  const graph = vars.length > 0 ? vars[0].graph : getDefaultGraph();
+  return graph.createOp(NoOp, [], {}, { name, controlInputs: vars.map((v) => v.initializer) });
+}
+
+/** Initialises every variable of the default graph created so far. */
+export function global_variables_initializer(): Operation {
+  return variables_initializer(global_variables());
+}
+
+export const initialize_all_variables = global_variables_initializer;

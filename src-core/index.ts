@@ -1,0 +1,8 @@
+/**
+ * The `tf` namespace: TF-1's Python names (snake_case) for the public surface.
+ * `import * as tf from '../src-core'` or `import tf from '../src-core'`.
+ */
+import * as tf from './tf';
+
+export * from './tf';
+export default tf;

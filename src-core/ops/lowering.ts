@@ -1,0 +1,156 @@
+/**
+ * Lowering helpers: turn an op's concrete shapes into the simplified descriptors of the backend
+ * interface (merged dims, broadcast strides, [outer, reduce, inner] views) once, at compile time.
+ */
+import type { BinaryArgs, BinaryOp, ReduceOp, StridedCopyArgs, UnaryOp, ArgReduceOp } from '../../backends/interface';
+import { numElements, stridesOf } from '../graph/shape';
+import type { LowerContext, Port } from './op-def';
+
+/**
+ * Broadcast strides of `a` and `b` over `out`, with adjacent dims merged when both operands are
+ * contiguous or both broadcast across them, so backends mostly see rank 1 or 2.
+ */
+export function binaryArgs(aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): BinaryArgs {
+  const rank = outShape.length;
+  const pad = (s: readonly number[]) => [...new Array<number>(rank - s.length).fill(1), ...s];
+  const a = pad(aShape);
+  const b = pad(bShape);
+  const aStr = stridesOf(a).map((s, i) => (a[i] === 1 ? 0 : s));
+  const bStr = stridesOf(b).map((s, i) => (b[i] === 1 ? 0 : s));
+  const shape: number[] = [];
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    if (outShape[i] === 1) continue; // size-1 dims contribute nothing
+    const last = shape.length - 1;
+    // Merge dim i into the previous one when each operand's stride continues its pattern.
+    if (last >= 0 && as[last] === aStr[i] * outShape[i] && bs[last] === bStr[i] * outShape[i]) {
+      shape[last] *= outShape[i];
+      as[last] = aStr[i];
+      bs[last] = bStr[i];
+    } else {
+      shape.push(outShape[i]);
+      as.push(aStr[i]);
+      bs.push(bStr[i]);
+    }
+  }
+  if (shape.length === 0) return { shape: [1], aStrides: [0], bStrides: [0] };
+  return { shape, aStrides: as, bStrides: bs };
+}
+
+export function emitBinary(ctx: LowerContext, op: BinaryOp, a: Port, b: Port, out: Port): void {
+  const args = binaryArgs(a.shape, b.shape, out.shape);
+  const { backend } = ctx;
+  const [ab, bb, ob] = [a.buffer, b.buffer, out.buffer];
+  if (out.buffer.size === 0) return;
+  ctx.emit(() => backend.binary(op, ab, bb, ob, args));
+}
+
+export function emitUnary(ctx: LowerContext, op: UnaryOp, x: Port, out: Port): void {
+  const { backend } = ctx;
+  const [xb, ob] = [x.buffer, out.buffer];
+  if (ob.size === 0) return;
+  ctx.emit(() => backend.unary(op, xb, ob));
+}
+
+export function emitFill(ctx: LowerContext, out: Port, value: number): void {
+  const { backend } = ctx;
+  const ob = out.buffer;
+  if (ob.size === 0) return;
+  ctx.emit(() => backend.fill(ob, value));
+}
+
+/**
+ * Strided copy of `x` viewed through `strides`/`offset` into contiguous `out`, with dims merged
+ * where the source is contiguous across them.
+ */
+export function stridedCopyArgs(shape: readonly number[], strides: readonly number[], offset = 0): StridedCopyArgs {
+  const s: number[] = [];
+  const st: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 1) continue;
+    const last = s.length - 1;
+    if (last >= 0 && st[last] === strides[i] * shape[i]) {
+      s[last] *= shape[i];
+      st[last] = strides[i];
+    } else {
+      s.push(shape[i]);
+      st.push(strides[i]);
+    }
+  }
+  if (s.length === 0) return { shape: [1], strides: [0], offset };
+  return { shape: s, strides: st, offset };
+}
+
+export function emitStridedCopy(ctx: LowerContext, x: Port, out: Port, args: StridedCopyArgs): void {
+  const { backend } = ctx;
+  const [xb, ob] = [x.buffer, out.buffer];
+  if (ob.size === 0) return;
+  ctx.emit(() => backend.stridedCopy(xb, ob, args));
+}
+
+export function emitTranspose(ctx: LowerContext, x: Port, perm: readonly number[], out: Port): void {
+  const inStrides = stridesOf(x.shape);
+  emitStridedCopy(ctx, x, out, stridedCopyArgs(perm.map((p) => x.shape[p]), perm.map((p) => inStrides[p])));
+}
+
+/** Copies `x` broadcast (numpy rules) to `out`'s shape. */
+export function emitBroadcastTo(ctx: LowerContext, x: Port, out: Port): void {
+  const { aStrides, shape } = binaryArgs(x.shape, x.shape.length === 0 ? [] : x.shape, out.shape);
+  emitStridedCopy(ctx, x, out, { shape, strides: aStrides, offset: 0 });
+}
+
+/**
+ * Reduces `x` over `axes` (sorted, unique) into `out` (same element count as the kept dims).
+ * Adjacent reduced axes merge into one call; separated groups are reduced one after another,
+ * innermost first, through plan-owned scratch buffers.
+ */
+export function emitReduce(ctx: LowerContext, op: ReduceOp, x: Port, axes: readonly number[], out: Port): void {
+  emitReductionChain(ctx, x, axes, out, (src, dst, dims) => {
+    const { backend } = ctx;
+    ctx.emit(() => backend.reduce(op, src, dst, dims));
+  });
+}
+
+export function emitArgReduce(ctx: LowerContext, op: ArgReduceOp, x: Port, axis: number, out: Port): void {
+  const [outer, reduce, inner] = splitAt(x.shape, axis, axis + 1);
+  const { backend } = ctx;
+  const [xb, ob] = [x.buffer, out.buffer];
+  if (ob.size === 0) return;
+  ctx.emit(() => backend.argReduce(op, xb, ob, { outer, reduce, inner }));
+}
+
+type ReduceCall = (src: Port['buffer'], dst: Port['buffer'], dims: { outer: number; reduce: number; inner: number }) => void;
+
+function emitReductionChain(ctx: LowerContext, x: Port, axes: readonly number[], out: Port, call: ReduceCall): void {
+  if (out.buffer.size === 0) return;
+  // Group consecutive axes: each group is one [outer, reduce, inner] call.
+  const groups: [number, number][] = [];
+  for (const a of axes) {
+    const g = groups[groups.length - 1];
+    if (g && g[1] === a) g[1] = a + 1;
+    else groups.push([a, a + 1]);
+  }
+  if (groups.length === 0) {
+    const { backend } = ctx;
+    const [xb, ob] = [x.buffer, out.buffer];
+    ctx.emit(() => backend.unary('identity', xb, ob));
+    return;
+  }
+  let shape = [...x.shape];
+  let src = x.buffer;
+  for (let gi = groups.length - 1; gi >= 0; gi--) {
+    const [start, end] = groups[gi];
+    const [outer, reduce, inner] = splitAt(shape, start, end);
+    const isLast = gi === 0;
+    const dst = isLast ? out.buffer : ctx.temp(x.dtype, outer * inner);
+    call(src, dst, { outer, reduce, inner });
+    shape = [...shape.slice(0, start), ...shape.slice(end)];
+    src = dst;
+  }
+}
+
+/** Sizes of shape[0:start], shape[start:end], shape[end:]. */
+export function splitAt(shape: readonly number[], start: number, end: number): [number, number, number] {
+  return [numElements(shape.slice(0, start)), numElements(shape.slice(start, end)), numElements(shape.slice(end))];
+}

@@ -1,0 +1,178 @@
+/**
+ * tf.Session: runs fetches with feeds on a backend. Plans are compiled once per (fetch set, feed
+ * shapes) and cached; variables live on the backend for the session's lifetime.
+ */
+import type { Backend, BackendBuffer, TypedArray } from '../backends/interface';
+import { instantiateBackend } from '../backends/registry';
+import { FailedPreconditionError, InvalidArgumentError } from './errors';
+import { typedArrayFrom } from './graph/dtype';
+import { getDefaultGraph, type Graph } from './graph/graph';
+import { Operation } from './graph/operation';
+import { numElements, formatShape } from './graph/shape';
+import { Tensor } from './graph/tensor';
+import { NDArray, toNDArray, type ArrayLikeInput } from './ndarray';
+import { compilePlan, type Plan, type VariableStore } from './compile/plan';
+import { normalizeFetches, type Fetch, type FetchResult } from './session-fetches';
+import { normalizeFeeds, type FeedDict } from './session-feeds';
+
+export type { Fetch, FetchResult, FeedDict };
+
+export interface SessionOptions {
+  /** A registered backend name ('cpu', 'wasm', 'webgpu', ...) or a backend instance. */
+  backend?: string | Backend;
+  graph?: Graph;
+}
+
+export interface RunOptions {
+  feed_dict?: FeedDict;
+}
+
+interface VariableSlot {
+  buffer: BackendBuffer;
+  initialized: boolean;
+}
+
+export class Session implements VariableStore {
+  readonly graph: Graph;
+  private backendOrPromise: Backend | Promise<Backend>;
+  private readonly ownsBackend: boolean;
+  private readonly plans = new Map<string, Plan>();
+  private readonly variables = new Map<Operation, VariableSlot>();
+  private closed = false;
+
+  constructor(options: SessionOptions = {}) {
+    this.graph = options.graph ?? getDefaultGraph();
+    const backend = options.backend ?? 'cpu';
+    this.ownsBackend = typeof backend === 'string';
+    this.backendOrPromise = typeof backend === 'string' ? instantiateBackend(backend) : backend;
+    if (this.backendOrPromise instanceof Promise) {
+      this.backendOrPromise.then((b) => (this.backendOrPromise = b), () => undefined);
+    }
+  }
+
+  /** The backend, once it has initialised. */
+  async backend(): Promise<Backend> {
+    return this.backendOrPromise;
+  }
+
+  get backendName(): string | null {
+    return this.backendOrPromise instanceof Promise ? null : this.backendOrPromise.name;
+  }
+
+  /** Runs the fetches (one, an array, or an object of them) and resolves to results of the same structure. */
+  run<F extends Fetch>(fetches: F, feeds?: RunOptions | FeedDict): Promise<FetchResult<F>> {
+    return this.runAsync(fetches, feeds) as Promise<FetchResult<F>>;
+  }
+
+  private async runAsync(fetches: Fetch, feeds: RunOptions | FeedDict | undefined): Promise<unknown> {
+    const backend = await this.backendOrPromise;
+    const { plan, rebuild } = this.prepare(backend, fetches, feeds);
+    const values = await Promise.all(plan.fetches.map((p) => backend.read(p.buffer)));
+    return rebuild(values.map((data, i) => new NDArray(data, plan.fetches[i].shape, plan.fetches[i].dtype)));
+  }
+
+  /** `run` for synchronous backends (cpu, wasm): returns the results directly. */
+  runSync<F extends Fetch>(fetches: F, feeds?: RunOptions | FeedDict): FetchResult<F> {
+    const backend = this.backendOrPromise;
+    if (backend instanceof Promise) {
+      throw new FailedPreconditionError('Session.runSync: the backend is still initialising; await session.run(...) instead');
+    }
+    if (!backend.readSync) {
+      throw new FailedPreconditionError(`Session.runSync: backend '${backend.name}' is asynchronous; use await session.run(...)`);
+    }
+    const read = backend.readSync.bind(backend);
+    const { plan, rebuild } = this.prepare(backend, fetches, feeds);
+    return rebuild(plan.fetches.map((p) => new NDArray(read(p.buffer), p.shape, p.dtype))) as FetchResult<F>;
+  }
+
+  /** Frees every buffer this session holds; the session cannot run afterwards. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const backend = this.backendOrPromise;
+    const release = (b: Backend) => {
+      for (const plan of this.plans.values()) for (const buf of plan.ownedBuffers) b.free(buf);
+      for (const slot of this.variables.values()) b.free(slot.buffer);
+      this.plans.clear();
+      this.variables.clear();
+      if (this.ownsBackend) b.dispose();
+    };
+    if (backend instanceof Promise) backend.then(release, () => undefined);
+    else release(backend);
+  }
+
+  /** VariableStore: the variable's buffer on this session's backend, created on first use. */
+  bufferFor(variable: Operation): BackendBuffer {
+    let slot = this.variables.get(variable);
+    if (!slot) {
+      const backend = this.backendOrPromise as Backend;
+      const t = variable.outputs[0];
+      slot = { buffer: backend.alloc(t.dtype, numElements(t.shape as number[])), initialized: false };
+      this.variables.set(variable, slot);
+    }
+    return slot.buffer;
+  }
+
+  /** Whether a variable has been given a value in this session. */
+  isInitialized(variable: Tensor | Operation): boolean {
+    const op = variable instanceof Tensor ? variable.op : variable;
+    return this.variables.get(op)?.initialized ?? false;
+  }
+
+  private prepare(backend: Backend, fetches: Fetch, feeds: RunOptions | FeedDict | undefined) {
+    if (this.closed) throw new FailedPreconditionError('Session.run: attempted to use a closed Session');
+    const { tensors, targets, rebuild } = normalizeFetches(fetches, this.graph);
+    const feedValues = normalizeFeeds(feedDictOf(feeds), this.graph);
+    const key = planKey(tensors, targets, feedValues);
+    let plan = this.plans.get(key);
+    if (!plan) {
+      const feedSpecs = new Map([...feedValues].map(([t, v]) => [t, { shape: v.shape, dtype: v.dtype }]));
+      plan = compilePlan(backend, this, { fetchTensors: tensors, targets, feedSpecs });
+      this.plans.set(key, plan);
+    }
+    this.checkInitialized(plan);
+    for (const slot of plan.feeds) {
+      const value = feedValues.get(slot.tensor) as NDArray;
+      backend.write(slot.port.buffer, asDType(value, slot.port.dtype));
+    }
+    for (const step of plan.steps) step();
+    for (const v of plan.assignsVariables) (this.variables.get(v) as VariableSlot).initialized = true;
+    return { plan, rebuild };
+  }
+
+  private checkInitialized(plan: Plan): void {
+    for (const v of plan.readsVariables) {
+      if (!this.variables.get(v)?.initialized && !plan.assignsVariables.includes(v)) {
+        throw new FailedPreconditionError(
+          `VariableV2 '${v.name}': attempting to use uninitialized value ${v.name}; run tf.global_variables_initializer() first`,
+        );
+      }
+    }
+  }
+}
+
+function feedDictOf(arg: RunOptions | FeedDict | undefined): FeedDict | undefined {
+  if (arg === undefined || arg instanceof Map || Array.isArray(arg)) return arg as FeedDict | undefined;
+  const options = arg as RunOptions;
+  const unknown = Object.keys(options).filter((k) => k !== 'feed_dict');
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `Session.run: unknown option(s) ${unknown.join(', ')}; pass feeds as {feed_dict: ...}, a Map or an array of [tensor, value] pairs`,
+    );
+  }
+  return options.feed_dict;
+}
+
+function planKey(tensors: Tensor[], targets: Operation[], feeds: Map<Tensor, NDArray>): string {
+  const f = tensors.map((t) => t.name).join(',');
+  const t = targets.map((o) => o.name).join(',');
+  const d = [...feeds].map(([k, v]) => `${k.name}${formatShape(v.shape)}`).sort().join(',');
+  return `${f}|${t}|${d}`;
+}
+
+function asDType(value: NDArray, dtype: NDArray['dtype']): TypedArray {
+  return value.dtype === dtype ? value.data : typedArrayFrom(dtype, value.data);
+}
+
+export type { ArrayLikeInput };
+export { toNDArray };

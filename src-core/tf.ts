@@ -1,0 +1,60 @@
+/**
+ * The `tf` namespace's members: TF-1's Python names (snake_case) for the public surface.
+ * `import * as tf from '../src-core'` or `import tf from '../src-core'`.
+ */
+import './api/tensor-methods';
+import '../backends/builtin';
+import * as nn from './api/tf-nn';
+import * as errors from './errors';
+import * as np from './np';
+import { Graph, getDefaultGraph, resetDefaultGraph } from './graph/graph';
+import { Session as SessionClass, type SessionOptions } from './session';
+
+export * from './api/tf-math';
+export * from './api/tf-array';
+import { VariableFn, type Variable as VariableClass } from './api/variables';
+import { Tensor as TensorClass } from './graph/tensor';
+import { Operation as OperationClass } from './graph/operation';
+export {
+  placeholder, assign, group, global_variables, trainable_variables, variables_initializer,
+  global_variables_initializer, initialize_all_variables,
+} from './api/variables';
+/** tf.Variable(initial, {name, trainable}), with or without `new`; also the type of a variable. */
+export const Variable = VariableFn;
+export type Variable = VariableClass;
+export { gradients } from './autodiff';
+export { Tensor } from './graph/tensor';
+export { Operation } from './graph/operation';
+export { NDArray } from './ndarray';
+export type { DType } from './graph/dtype';
+export type { Shape } from './graph/shape';
+export type { Fetch, FetchResult, FeedDict, RunOptions, SessionOptions } from './session';
+export { nn, errors, np, Graph };
+
+export const float32 = 'float32' as const;
+export const int32 = 'int32' as const;
+export const bool = 'bool' as const;
+
+export const get_default_graph = getDefaultGraph;
+export const reset_default_graph = resetDefaultGraph;
+
+export function name_scope<T>(name: string, fn: () => T): T {
+  return getDefaultGraph().nameScope(name, fn);
+}
+
+/** Ops created inside `fn` run after `deps` (TF-1's `with tf.control_dependencies(deps):`). */
+export function control_dependencies<T>(deps: (OperationClass | TensorClass)[], fn: () => T): T {
+  const ops = deps.map((d) => (d instanceof TensorClass ? d.op : d));
+  return getDefaultGraph().controlDependencies(ops, fn);
+}
+
+type SessionFactory = {
+  (options?: SessionOptions): SessionClass;
+  new (options?: SessionOptions): SessionClass;
+};
+
+/** tf.Session({backend}) — callable with or without `new`. */
+export const Session = function (options?: SessionOptions): SessionClass {
+  return new SessionClass(options);
+} as unknown as SessionFactory;
+export type Session = SessionClass;
