@@ -3,7 +3,7 @@
  * shapes) and cached; variables live on the backend for the session's lifetime.
  */
 import type { Backend, BackendBuffer, TypedArray } from '../backends/interface';
-import { instantiateBackend } from '../backends/registry';
+import { instantiateBackend } from '../backends';
 import { FailedPreconditionError, InvalidArgumentError } from './errors';
 import { typedArrayFrom } from './graph/dtype';
 import { getDefaultGraph, type Graph } from './graph/graph';

@@ -3,7 +3,6 @@
  * `import * as tf from '../src-core'` or `import tf from '../src-core'`.
  */
 import './api/tensor-methods';
-import '../backends/builtin';
 import * as nn from './api/tf-nn';
 import * as errors from './errors';
 import * as np from './np';

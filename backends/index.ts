@@ -1,0 +1,5 @@
+/** The backend registry with the built-in backends registered. Import this, not ./registry, to get them. */
+import './builtin';
+
+export * from './registry';
+export type * from './interface';

@@ -1,0 +1,43 @@
+/** The `tinyflow` command: dispatches to its subcommands. */
+import { trainCommand, TRAIN_USAGE } from './commands/train';
+import { UsageError } from './usage';
+import { OpError } from '../src-core/errors';
+
+const USAGE = `usage: tinyflow <command> [options]
+
+commands:
+  train     train a model headlessly and report its test accuracy
+
+${TRAIN_USAGE}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'train':
+        return await trainCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    // Argument mistakes (ours and node's parseArgs) get the usage text; framework errors their own message.
+    const isUsage = e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'));
+    if (isUsage) {
+      console.error(`tinyflow: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof OpError) {
+      console.error(`tinyflow: ${e.name}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,21 @@
+/** What every model of the zoo builds: the tensors a trainer, the app and the CLI need. */
+import type { Operation } from '../graph/operation';
+import type { Tensor } from '../graph/tensor';
+
+export interface BuiltModel {
+  /** Images placeholder, [null, 784] or [null, 1, 28, 28] depending on the model. */
+  x: Tensor;
+  /** One-hot labels placeholder [null, 10]. */
+  labels: Tensor;
+  logits: Tensor;
+  probabilities: Tensor;
+  loss: Tensor;
+  trainOp: Operation | Tensor;
+  accuracy: Tensor;
+  /** Whether the model wants flattened images. */
+  flatten: boolean;
+}
+
+export interface ModelOptions {
+  learningRate: number;
+}
