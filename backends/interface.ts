@@ -82,13 +82,21 @@ export interface BinaryArgs {
 }
 
 /**
- * A strided gather into a contiguous output: out[i] = x[offset + sum(idx_k * strides[k])], idx being the
- * row-major index of i over `shape`. Covers transpose, broadcast (stride 0) and slicing (offset).
+ * A strided copy between two views: for every index idx of `shape`,
+ *   out[outOffset + sum(idx_k * outStrides[k])] (+)= x[offset + sum(idx_k * strides[k])].
+ * Without `outStrides` the output is written contiguously (row-major over `shape`). This one primitive
+ * covers transpose, broadcast (stride 0), slicing, padding and concatenation (strided or offset
+ * writes into a larger output), and with `accumulate` the adjoint scatter-adds of those (col2im).
+ * Output positions written by one call never repeat, so accumulation is race-free per call.
  */
 export interface StridedCopyArgs {
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
+  readonly outStrides?: readonly number[];
+  readonly outOffset?: number;
+  /** Add into the output instead of overwriting it. */
+  readonly accumulate?: boolean;
 }
 
 /**
