@@ -1,6 +1,6 @@
 /** TF-1 tensor creation: constant, zeros, ones, fill, *_like, identity, stop_gradient. */
 import type { DType } from '../graph/dtype';
-import { isDType } from '../graph/dtype';
+import { isDType, typedArrayFor } from '../graph/dtype';
 import type { Tensor } from '../graph/tensor';
 import { InvalidArgumentError } from '../errors';
 import { NDArray, type NestedArray } from '../ndarray';
@@ -44,7 +44,9 @@ export function constant(value: NDArray | NestedArray, dtypeOrOptions?: DType | 
   if (opts.shape !== undefined) {
     const shape = checkShape('constant', opts.shape);
     if (array.size === 1) {
-      array = new NDArray(new Float32Array(numElements(shape)).fill(array.data[0]), shape, 'float32');
+      const filled = typedArrayFor(array.dtype, numElements(shape));
+      filled.fill(array.data[0]);
+      array = new NDArray(filled, shape, array.dtype);
     } else if (array.size !== numElements(shape)) {
       throw new InvalidArgumentError(`constant: ${array.size} values cannot have shape [${shape.join(',')}]`);
     } else {
@@ -58,3 +60,74 @@ export const zeros_like = (x: TensorLike, name?: Name): Tensor => m.zerosLike(x,
 export const ones_like = (x: TensorLike, name?: Name): Tensor => m.onesLike(x, nameOf('ones_like', name));
 export const identity = (x: TensorLike, name?: Name): Tensor => m.identity(x, nameOf('identity', name));
 export const stop_gradient = (x: TensorLike, name?: Name): Tensor => m.stopGradient(x, nameOf('stop_gradient', name));
+
+// ---- joining, slicing and reshaping ----
+
+/**
+ * tf.concat(values, axis, name) (TF >= 1.0); the pre-1.0 order concat(axis, values) is accepted too,
+ * since a number first cannot be a list of values.
+ */
+export function concat(values: TensorLike[] | number, axis: number | TensorLike[], name?: Name): Tensor {
+  const [list, ax] = typeof values === 'number' && Array.isArray(axis) ? [axis as TensorLike[], values] : [values, axis];
+  if (!Array.isArray(list) || list.length === 0) throw new InvalidArgumentError('concat: values must be a non-empty list of tensors');
+  if (typeof ax !== 'number' || !Number.isInteger(ax)) throw new InvalidArgumentError(`concat: axis must be an integer, got ${String(ax)}`);
+  return m.concat(list, ax, nameOf('concat', name) ?? 'concat');
+}
+
+/** tf.slice(input, begin, size): size -1 takes the rest of the dim. */
+export function slice(input: TensorLike, begin: number[], size: number[], name?: Name): Tensor {
+  if (!Array.isArray(begin) || !Array.isArray(size)) throw new InvalidArgumentError('slice: begin and size must be lists of integers');
+  return m.slice(input, begin, size, nameOf('slice', name) ?? 'Slice');
+}
+
+export interface ExpandDimsOptions {
+  axis?: number;
+  /** TF-1's older name for axis. */
+  dim?: number;
+  name?: string;
+}
+
+/** tf.expand_dims(input, axis): a size-1 axis inserted at `axis` (negative counts from the end). */
+export function expand_dims(input: TensorLike, axisOrOptions?: number | ExpandDimsOptions, name?: string): Tensor {
+  const opts = typeof axisOrOptions === 'number' ? { axis: axisOrOptions, name } : { ...axisOrOptions, ...(name === undefined ? {} : { name }) };
+  checkKeys('expand_dims', opts, ['axis', 'dim', 'name']);
+  const axis = opts.axis ?? opts.dim;
+  if (axis === undefined || !Number.isInteger(axis)) throw new InvalidArgumentError(`expand_dims: axis must be an integer, got ${String(axis)}`);
+  return m.expandDims(input, axis, opts.name ?? 'ExpandDims');
+}
+
+export interface SqueezeOptions {
+  axis?: number | number[];
+  /** TF-1's older name for axis. */
+  squeeze_dims?: number | number[];
+  name?: string;
+}
+
+/** tf.squeeze(input, axis?): removes the given size-1 axes, or every size-1 axis. */
+export function squeeze(input: TensorLike, axisOrOptions?: number | number[] | SqueezeOptions, name?: string): Tensor {
+  const positional = typeof axisOrOptions === 'number' || Array.isArray(axisOrOptions);
+  const opts: SqueezeOptions = positional ? { axis: axisOrOptions, name } : { ...axisOrOptions, ...(name === undefined ? {} : { name }) };
+  checkKeys('squeeze', opts, ['axis', 'squeeze_dims', 'name']);
+  if (opts.axis !== undefined && opts.squeeze_dims !== undefined) throw new InvalidArgumentError('squeeze: give only one of axis and squeeze_dims');
+  const chosen = opts.axis ?? opts.squeeze_dims;
+  const axes = chosen === undefined ? null : Array.isArray(chosen) ? [...chosen] : [chosen];
+  // TF-1: an empty list means "all size-1 axes", like None.
+  return m.squeeze(input, axes !== null && axes.length === 0 ? null : axes, opts.name ?? 'Squeeze');
+}
+
+export interface OneHotOptions {
+  on_value?: number | boolean;
+  off_value?: number | boolean;
+  axis?: number;
+  dtype?: DType;
+  name?: string;
+}
+
+/** tf.one_hot(indices, depth, {on_value=1, off_value=0, axis=-1, dtype=float32, name}). */
+export function one_hot(indices: TensorLike, depth: number, options: OneHotOptions = {}): Tensor {
+  checkKeys('one_hot', options, ['on_value', 'off_value', 'axis', 'dtype', 'name']);
+  const on = Number(options.on_value ?? 1);
+  const off = Number(options.off_value ?? 0);
+  const dtype = options.dtype ?? (typeof options.on_value === 'boolean' ? 'bool' : 'float32');
+  return m.oneHot(indices, depth, { on_value: on, off_value: off, axis: options.axis ?? -1, dtype: checkDType('one_hot', dtype) }, options.name ?? 'one_hot');
+}

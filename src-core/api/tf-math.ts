@@ -4,7 +4,7 @@ import { isDType } from '../graph/dtype';
 import type { Tensor } from '../graph/tensor';
 import { InvalidArgumentError } from '../errors';
 import * as m from './math-core';
-import type { TensorLike } from './convert';
+import { toTensors, type TensorLike } from './convert';
 import { checkKeys, nameOf, parseReduceArgs, type NameOption, type ReduceOptions } from './options';
 
 type Name = string | NameOption;
@@ -18,7 +18,6 @@ const unary = (fn: string, f: (a: TensorLike, name?: string) => Tensor): Unary =
 export const add = binary('add', m.add);
 export const subtract = binary('subtract', m.sub);
 export const multiply = binary('multiply', m.mul);
-export const divide = binary('divide', m.div);
 export const pow = binary('pow', m.pow);
 export const maximum = binary('maximum', m.maximum);
 export const minimum = binary('minimum', m.minimum);
@@ -32,8 +31,16 @@ export const logical_and = binary('logical_and', m.logicalAnd);
 export const logical_or = binary('logical_or', m.logicalOr);
 export const sub = subtract;
 export const mul = multiply;
-export const div = divide;
-export const truediv = divide;
+/** TF-1's `div`: floor division on integers, like Python 2's `/`. */
+export const div = binary('div', m.div);
+
+/** TF-1's `truediv` (and `divide`): integers are divided as floats, so 7 / 2 is 3.5. */
+export function truediv(x: TensorLike, y: TensorLike, name?: Name): Tensor {
+  const [a, b] = toTensors([x, y], ['x', 'y']);
+  const asFloat = (t: Tensor) => (t.dtype === 'int32' ? m.cast(t, 'float32') : t);
+  return m.div(asFloat(a), asFloat(b), nameOf('truediv', name));
+}
+export const divide = truediv;
 
 export const negative = unary('negative', m.neg);
 export const neg = negative;

@@ -28,7 +28,11 @@ const gate = (dy: Tensor, mask: Tensor) => m.mul(dy, m.cast(mask, dy.dtype));
 const SPECS: BinarySpec[] = [
   { type: 'Add', prim: 'add', dtypes: NUMERIC, grad: (_a, _b, _y, dy) => [dy, dy], ref: (a, b) => a + b },
   { type: 'Sub', prim: 'sub', dtypes: NUMERIC, grad: (_a, _b, _y, dy) => [dy, m.neg(dy)], ref: (a, b) => a - b },
-  { type: 'Mul', prim: 'mul', dtypes: NUMERIC, grad: (a, b, _y, dy) => [m.mul(dy, b), m.mul(a, dy)], ref: (a, b) => a * b },
+  {
+    type: 'Mul', prim: 'mul', dtypes: NUMERIC, grad: (a, b, _y, dy) => [m.mul(dy, b), m.mul(a, dy)],
+    // int32 products wrap like the kernels' Math.imul; a float64 product would lose the low bits first.
+    ref: (a, b, dtype) => (dtype === 'int32' ? Math.imul(a, b) : a * b),
+  },
   {
     type: 'Div', prim: 'div', dtypes: NUMERIC,
     grad: (_a, b, y, dy) => [m.div(dy, b), m.neg(m.div(m.mul(dy, y), b))],

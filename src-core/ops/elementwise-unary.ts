@@ -13,7 +13,7 @@ interface UnarySpec {
   dtypes: readonly DType[];
   /** dL/dx from x, y = f(x) and dL/dy; null: not differentiable (zero gradient). */
   grad: ((x: Tensor, y: Tensor, dy: Tensor) => Tensor) | null;
-  ref: (v: number) => number;
+  ref: (v: number, dtype: DType) => number;
 }
 
 const FLOAT: readonly DType[] = ['float32'];
@@ -36,7 +36,7 @@ const SPECS: UnarySpec[] = [
     type: 'Rsqrt', prim: 'rsqrt', dtypes: FLOAT,
     grad: (_x, y, dy) => m.mul(dy, m.mul(m.mul(y, m.square(y)), -0.5)), ref: (v) => 1 / Math.sqrt(v),
   },
-  { type: 'Square', prim: 'square', dtypes: NUMERIC, grad: (x, _y, dy) => m.mul(dy, m.mul(x, 2)), ref: (v) => v * v },
+  { type: 'Square', prim: 'square', dtypes: NUMERIC, grad: (x, _y, dy) => m.mul(dy, m.mul(x, 2)), ref: (v, dtype) => (dtype === 'int32' ? Math.imul(v, v) : v * v) },
   {
     type: 'Reciprocal', prim: 'reciprocal', dtypes: FLOAT,
     grad: (_x, y, dy) => m.neg(m.mul(dy, m.square(y))), ref: (v) => 1 / v,
@@ -77,7 +77,7 @@ function defineUnary(spec: UnarySpec): OpDef {
     },
     reference([x]) {
       const out = refArray(x.shape, x.dtype);
-      for (let i = 0; i < x.data.length; i++) out.data[i] = storeAs(x.dtype, spec.ref(x.data[i]));
+      for (let i = 0; i < x.data.length; i++) out.data[i] = storeAs(x.dtype, spec.ref(x.data[i], x.dtype));
       return [out];
     },
   });

@@ -8,6 +8,9 @@ import { emitArgReduce, emitBinary, emitReduce } from './lowering';
 import { forEachIndex, opError, refArray, resolveAxes, storeAs } from './support';
 import * as m from '../api/math-core';
 
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
 export interface ReduceAttrs {
   /** Axes to reduce; null reduces all of them. */
   axes: number[] | null;
@@ -26,7 +29,7 @@ function reducedShape(shape: Shape, attrs: ReduceAttrs, node: NodeInfo): Shape {
 }
 
 /** Reference reduction: folds `combine` over the reduced axes, starting from `init`. */
-function refReduce(x: RefArray, attrs: ReduceAttrs, node: NodeInfo, init: number, combine: (acc: number, v: number) => number): RefArray {
+function refReduce(x: RefArray, attrs: ReduceAttrs, node: NodeInfo, init: number, combine: ReduceSpec['combine']): RefArray {
   const axes = resolveAxes(node, attrs.axes, x.shape.length);
   const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const out = refArray(reducedShape(x.shape, attrs, node) as number[], x.dtype);
@@ -35,7 +38,7 @@ function refReduce(x: RefArray, attrs: ReduceAttrs, node: NodeInfo, init: number
   forEachIndex(x.shape, (idx, flat) => {
     let o = 0;
     for (let k = 0; k < idx.length; k++) if (!axes.includes(k)) o += idx[k] * keptStrides[k];
-    out.data[o] = combine(out.data[o], x.data[flat]);
+    out.data[o] = combine(out.data[o], x.data[flat], x.dtype);
   });
   return out;
 }
@@ -43,8 +46,9 @@ function refReduce(x: RefArray, attrs: ReduceAttrs, node: NodeInfo, init: number
 interface ReduceSpec {
   type: string;
   prim: ReduceOp;
-  init: number;
-  combine: (acc: number, v: number) => number;
+  /** The identity of the reduction for `dtype` (what an empty reduction gives). */
+  init: (dtype: DType) => number;
+  combine: (acc: number, v: number, dtype: DType) => number;
   grad: (x: Tensor, y: Tensor, dy: Tensor, attrs: ReduceAttrs) => Tensor;
 }
 
@@ -56,16 +60,22 @@ function extremeGrad(x: Tensor, y: Tensor, dy: Tensor, attrs: ReduceAttrs): Tens
 }
 
 const SPECS: ReduceSpec[] = [
-  { type: 'Sum', prim: 'sum', init: 0, combine: (a, v) => a + v, grad: (x, _y, dy, a) => m.unreduce(dy, x, a.axes) },
+  { type: 'Sum', prim: 'sum', init: () => 0, combine: (a, v) => a + v, grad: (x, _y, dy, a) => m.unreduce(dy, x, a.axes) },
   {
-    type: 'Mean', prim: 'sum', init: 0, combine: (a, v) => a + v,
+    type: 'Mean', prim: 'sum', init: () => 0, combine: (a, v) => a + v,
     grad: (x, _y, dy, a) => m.div(m.unreduce(dy, x, a.axes), m.reductionSizeOf(x, a.axes)),
   },
-  { type: 'Max', prim: 'max', init: -Infinity, combine: (a, v) => (v > a || Number.isNaN(v) ? v : a), grad: extremeGrad },
-  { type: 'Min', prim: 'min', init: Infinity, combine: (a, v) => (v < a || Number.isNaN(v) ? v : a), grad: extremeGrad },
+  {
+    type: 'Max', prim: 'max', init: (dt) => (dt === 'int32' ? INT32_MIN : -Infinity),
+    combine: (a, v) => (v > a || Number.isNaN(v) ? v : a), grad: extremeGrad,
+  },
+  {
+    type: 'Min', prim: 'min', init: (dt) => (dt === 'int32' ? INT32_MAX : Infinity),
+    combine: (a, v) => (v < a || Number.isNaN(v) ? v : a), grad: extremeGrad,
+  },
   {
     // d(prod)/dx_i = prod / x_i; exact where no element is zero.
-    type: 'Prod', prim: 'prod', init: 1, combine: (a, v) => a * v,
+    type: 'Prod', prim: 'prod', init: () => 1, combine: (a, v, dt) => (dt === 'int32' ? Math.imul(a, v) : a * v),
     grad: (x, y, dy, a) => m.div(m.unreduce(m.mul(dy, y), x, a.axes), x),
   },
 ];
@@ -102,7 +112,7 @@ function defineReduce(spec: ReduceSpec): OpDef<ReduceAttrs> {
       emitBinary(ctx, 'mul', sum, scale, out);
     },
     reference([x], attrs, node) {
-      const out = refReduce(x, attrs, node, spec.init, spec.combine);
+      const out = refReduce(x, attrs, node, spec.init(x.dtype), spec.combine);
       if (isMean) {
         const axes = resolveAxes(node, attrs.axes, x.shape.length);
         const count = numElements(axes.map((a) => x.shape[a]));

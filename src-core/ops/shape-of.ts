@@ -79,7 +79,8 @@ export const Unreduce = defineOp<UnreduceAttrs>({
   inferOutputs(inputs) {
     return [{ dtype: inputs[0].dtype, shape: inputs[1].shape }];
   },
-  gradient: (op, [dy]) => [dy && m.reduceSum(dy, op.attrs.axes, false), null],
+  // Summing over the reduced axes gives dy's values; reshaping restores dy's own (keep_dims or not) shape.
+  gradient: (op, [dy]) => [dy && m.reshapeToShapeOf(m.reduceSum(dy, op.attrs.axes, false), op.inputs[0]), null],
   lower(ctx, node) {
     const [dy, x] = node.inputs;
     const axes = resolveAxes(node, node.attrs.axes, x.shape.length);

@@ -12,9 +12,25 @@ export function refArray(shape: readonly number[], dtype: DType, data?: Float64A
   return { shape: [...shape], dtype, data: data ?? new Float64Array(numElements(shape)) };
 }
 
-/** Rounds a float64 value the way storing it in `dtype` would. */
+let roundFloat32 = true;
+
+/**
+ * Runs `fn` with float32 results kept in full float64 precision. Central-difference gradient checks
+ * need this: rounding every intermediate to float32 would drown a 1e-6 step in rounding noise.
+ */
+export function withFloat64References<T>(fn: () => T): T {
+  const saved = roundFloat32;
+  roundFloat32 = false;
+  try {
+    return fn();
+  } finally {
+    roundFloat32 = saved;
+  }
+}
+
+/** Rounds a float64 value the way storing it in `dtype` would (float32 only outside exact mode). */
 export function storeAs(dtype: DType, value: number): number {
-  if (dtype === 'float32') return Math.fround(value);
+  if (dtype === 'float32') return roundFloat32 ? Math.fround(value) : value;
   if (dtype === 'int32') return Math.trunc(value) | 0;
   return value !== 0 ? 1 : 0;
 }
