@@ -1,21 +1,38 @@
 #!/usr/bin/env node
-// `npm start`: opens the desktop app where it can run; where it cannot (no app build yet, no display,
-// no Electron binary), trains the seed model headlessly with the CLI instead, saying why.
+// `npm start`: builds the app, then opens the Electron desktop app where the Electron binary and a
+// display exist; otherwise says why and starts the web host (the same renderer and typed API over a
+// WebSocket on 127.0.0.1), printing its URL. `--web` forces the web host.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const hasApp = existsSync(path.join(root, 'electron.vite.config.ts'));
-const hasDisplay = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) || process.platform === 'win32' || process.platform === 'darwin';
+const args = process.argv.slice(2);
 
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, shell: process.platform === 'win32' });
-  process.exit(r.status ?? 1);
+function run(cmd, cmdArgs) {
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-if (hasApp && hasDisplay) run('npx', ['electron-vite', 'dev']);
-const why = !hasApp ? 'the desktop app is not part of this build yet' : 'no display was found';
-console.log(`tinyflow studio: ${why}; training the seed model headlessly instead (tinyflow train).\n`);
-run(process.execPath, [path.join(root, 'bin', 'tinyflow.mjs'), 'train', ...process.argv.slice(2)]);
+function electronBinary() {
+  const pathFile = path.join(root, 'node_modules', 'electron', 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = path.join(root, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
+}
+
+const hasDisplay = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) || process.platform === 'win32' || process.platform === 'darwin';
+const binary = electronBinary();
+const why = args.includes('--web') ? 'web host requested (--web)'
+  : binary === null ? 'the Electron binary is not installed (node_modules/electron/dist is missing)'
+  : !hasDisplay ? 'no display was found (DISPLAY/WAYLAND_DISPLAY unset)'
+  : null;
+
+run(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
+if (why === null) {
+  run(binary, [path.join(root, 'out', 'main', 'index.js')]);
+  process.exit(0);
+}
+console.log(`tinyflow studio: ${why}; starting the web host instead.`);
+run(process.execPath, [path.join(root, 'out', 'main', 'web-host.js'), ...args.filter((a) => a !== '--web')]);

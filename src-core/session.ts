@@ -3,7 +3,7 @@
  * shapes) and cached; variables live on the backend for the session's lifetime.
  */
 import type { Backend, BackendBuffer, TypedArray } from '../backends/interface';
-import { instantiateBackend } from '../backends';
+import { defaultBackend, resolveBackend } from '../backends';
 import { FailedPreconditionError, InvalidArgumentError } from './errors';
 import { typedArrayFrom } from './graph/dtype';
 import { getDefaultGraph, type Graph } from './graph/graph';
@@ -12,13 +12,19 @@ import { numElements, formatShape } from './graph/shape';
 import { Tensor } from './graph/tensor';
 import { NDArray, toNDArray, type ArrayLikeInput } from './ndarray';
 import { compilePlan, type Plan, type VariableStore } from './compile/plan';
+import type { VariableAttrs } from './ops/state';
 import { normalizeFetches, type Fetch, type FetchResult } from './session-fetches';
 import { normalizeFeeds, type FeedDict } from './session-feeds';
 
 export type { Fetch, FetchResult, FeedDict };
 
 export interface SessionOptions {
-  /** A registered backend name ('cpu', 'wasm', 'webgpu', ...) or a backend instance. */
+  /**
+   * A registered backend name ('cpu', 'wasm', 'webgpu', ...), 'best' (the highest-priority backend that
+   * initialises, awaited: use `run`), or a backend instance (which the session does not dispose).
+   * Default: $TINYFLOW_BACKEND when set (Node), else the best backend that initialises synchronously,
+   * so `runSync` works straight away.
+   */
   backend?: string | Backend;
   graph?: Graph;
 }
@@ -29,6 +35,7 @@ export interface RunOptions {
 
 interface VariableSlot {
   buffer: BackendBuffer;
+  shape: readonly number[];
   initialized: boolean;
 }
 
@@ -42,9 +49,11 @@ export class Session implements VariableStore {
 
   constructor(options: SessionOptions = {}) {
     this.graph = options.graph ?? getDefaultGraph();
-    const backend = options.backend ?? 'cpu';
-    this.ownsBackend = typeof backend === 'string';
-    this.backendOrPromise = typeof backend === 'string' ? instantiateBackend(backend) : backend;
+    const choice = options.backend;
+    // The session disposes only backends it created; an instance passed in belongs to the caller.
+    this.ownsBackend = typeof choice !== 'object';
+    if (choice === undefined) this.backendOrPromise = defaultBackend();
+    else this.backendOrPromise = typeof choice === 'string' ? resolveBackend(choice) : choice;
     if (this.backendOrPromise instanceof Promise) {
       this.backendOrPromise.then((b) => (this.backendOrPromise = b), () => undefined);
     }
@@ -60,7 +69,7 @@ export class Session implements VariableStore {
   }
 
   /** Runs the fetches (one, an array, or an object of them) and resolves to results of the same structure. */
-  run<F extends Fetch>(fetches: F, feeds?: RunOptions | FeedDict): Promise<FetchResult<F>> {
+  run<const F extends Fetch>(fetches: F, feeds?: RunOptions | FeedDict): Promise<FetchResult<F>> {
     return this.runAsync(fetches, feeds) as Promise<FetchResult<F>>;
   }
 
@@ -72,7 +81,7 @@ export class Session implements VariableStore {
   }
 
   /** `run` for synchronous backends (cpu, wasm): returns the results directly. */
-  runSync<F extends Fetch>(fetches: F, feeds?: RunOptions | FeedDict): FetchResult<F> {
+  runSync<const F extends Fetch>(fetches: F, feeds?: RunOptions | FeedDict): FetchResult<F> {
     const backend = this.backendOrPromise;
     if (backend instanceof Promise) {
       throw new FailedPreconditionError('Session.runSync: the backend is still initialising; await session.run(...) instead');
@@ -101,16 +110,30 @@ export class Session implements VariableStore {
     else release(backend);
   }
 
-  /** VariableStore: the variable's buffer on this session's backend, created on first use. */
-  bufferFor(variable: Operation): BackendBuffer {
+  /**
+   * VariableStore: the variable's buffer on this session's backend, created on first use with `shape`
+   * (for a variable of partly unknown shape, the shape of its first assigned value). A variable with a
+   * default fill (optimizer state) starts out holding it.
+   */
+  bufferFor(variable: Operation, shape: readonly number[]): BackendBuffer {
     let slot = this.variables.get(variable);
     if (!slot) {
       const backend = this.backendOrPromise as Backend;
       const t = variable.outputs[0];
-      slot = { buffer: backend.alloc(t.dtype, numElements(t.shape as number[])), initialized: false };
+      slot = { buffer: backend.alloc(t.dtype, numElements(shape)), shape: [...shape], initialized: false };
+      const fill = (variable.attrs as VariableAttrs).default_fill;
+      if (fill !== undefined) {
+        backend.fill(slot.buffer, fill);
+        slot.initialized = true;
+      }
       this.variables.set(variable, slot);
     }
     return slot.buffer;
+  }
+
+  /** VariableStore: the shape of a variable's buffer, once it has one. */
+  allocatedShape(variable: Operation): readonly number[] | undefined {
+    return this.variables.get(variable)?.shape;
   }
 
   /** Whether a variable has been given a value in this session. */

@@ -1,0 +1,42 @@
+/**
+ * electron-vite: main (the Electron main process, the compute worker and the web host: one Node build,
+ * so both hosts spawn the same out/main/compute-worker.js), preload (CommonJS, as a sandboxed preload
+ * must be) and the renderer (Vue), each in its own block.
+ */
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import vue from '@vitejs/plugin-vue';
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve('src-main/electron/main.ts'),
+          'compute-worker': resolve('src-main/worker/compute-worker.ts'),
+          'web-host': resolve('src-main/web/main.ts'),
+        },
+        // Chunks beside the entries, so spawn-worker's './compute-worker.js' resolves from any of them.
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve('src-preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src-renderer',
+    plugins: [vue()],
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
+    },
+  },
+});

@@ -1,0 +1,40 @@
+/**
+ * The compute worker's entry (a Node worker_thread): hosts src-core and the backend registry, validates
+ * every request on arrival, answers heartbeats. The Electron main process and the web host both spawn
+ * this same module.
+ */
+import { parentPort } from 'node:worker_threads';
+import { HOST_CHANNELS } from '../../src-app-api/channels';
+import { errorMessage, parseRequest, type ServerMessage } from '../../src-app-api/wire';
+import { ComputeEngine, type WorkerChannel } from './engine';
+import type { HostToWorker, WorkerToHost } from './worker-protocol';
+
+if (parentPort === null) throw new Error('compute-worker must run as a worker_thread');
+const port = parentPort;
+const post = (message: WorkerToHost | ServerMessage): void => port.postMessage(message);
+
+const engine = new ComputeEngine((channel, payload) => post({ kind: 'event', channel, payload }));
+
+port.on('message', (raw: HostToWorker) => {
+  if (typeof raw === 'object' && raw !== null && raw.kind === 'ping') {
+    post({ kind: 'pong', seq: raw.seq });
+    return;
+  }
+  void handle(raw);
+});
+
+async function handle(raw: unknown): Promise<void> {
+  const id = typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'number' ? raw.id : -1;
+  try {
+    // Validated again here: the worker trusts no sender, and a bad message must not take it down.
+    const request = parseRequest(raw);
+    if (HOST_CHANNELS.includes(request.channel)) throw new Error(`IPC '${request.channel}': answered by the host, not the worker`);
+    const channel = request.channel as WorkerChannel;
+    const result = await engine.handle(channel, request.payload as never);
+    post({ kind: 'response', id, ok: true, result });
+  } catch (e) {
+    post({ kind: 'response', id, ok: false, error: errorMessage(e) });
+  }
+}
+
+post({ kind: 'ready' });

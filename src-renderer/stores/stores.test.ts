@@ -1,0 +1,76 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { get_mnist } from '../../src-core/datasets';
+import { inProcessClient } from '../../src-main/worker/in-process-client';
+import { setApiClient } from '../api';
+import { useAppStore } from './app';
+import { rowsToCsv, useCompareStore } from './compare';
+import { useDrawStore } from './draw';
+import { useInspectStore } from './inspect';
+import { useTrainingStore } from './training';
+
+const until = async (cond: () => boolean, ms = 20_000) => {
+  const t0 = Date.now();
+  while (!cond() && Date.now() - t0 < ms) await new Promise((r) => setTimeout(r, 20));
+  expect(cond()).toBe(true);
+};
+
+describe('renderer stores over the real engine (in-process transport)', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    setApiClient(inProcessClient());
+  });
+
+  it('app + training: info, start, live series, pause/resume, backend move, finish', async () => {
+    const app = useAppStore();
+    const training = useTrainingStore();
+    const info = await app.load();
+    expect(info.models.map((m) => m.name)).toContain('softmax');
+    expect(info.backends).toContain('cpu');
+    training.subscribe(info.progress);
+    Object.assign(training.config, { epochs: 1, steps: 600 });
+    await training.start();
+    await until(() => training.loss.length > 1);
+    await training.pause();
+    await until(() => training.progress?.state === 'paused');
+    const step = training.progress!.step;
+    await training.setBackend(info.backends[info.backends.length - 1]);
+    expect(training.error).toBeNull();
+    await training.resume();
+    await until(() => training.progress?.state === 'finished');
+    expect(training.progress!.step).toBeGreaterThan(step);
+    expect(training.accuracy.at(-1)![1]).toBeGreaterThan(0.8);
+    // Throttled: far fewer messages than steps.
+    expect(training.messages).toBeLessThan(600);
+  });
+
+  it('draw: predicts a real digit, with saliency, and grows the user set', async () => {
+    const training = useTrainingStore();
+    training.subscribe(null);
+    Object.assign(training.config, { steps: 300 });
+    await training.start();
+    await until(() => training.progress?.state === 'finished');
+    const mnist = get_mnist({ flatten: true, onehot: false });
+    const draw = useDrawStore();
+    await draw.predict((mnist.test.images.data as Float32Array).slice(0, 784));
+    const p = draw.prediction!;
+    expect(p.probabilities.indexOf(Math.max(...p.probabilities))).toBe(mnist.test.labels.data[0]);
+    expect(p.saliency).toHaveLength(784);
+    await draw.addToUserSet(7);
+    expect(draw.userSetSize).toBe(1);
+  });
+
+  it('inspect and compare: snapshot, comparison rows, coverage and CSV', async () => {
+    const inspect = useInspectStore();
+    await inspect.refresh();
+    expect(inspect.snapshot?.templates).toHaveLength(7840);
+    expect(inspect.snapshot?.graph.nodes.some((n) => n.gradient)).toBe(true);
+    const compare = useCompareStore();
+    Object.assign(compare.request, { steps: 20 });
+    await compare.run();
+    expect(compare.rows[0]).toMatchObject({ backend: 'cpu', lossMaxDiff: 0, weightMaxDiff: 0 });
+    await compare.loadCoverage();
+    expect(compare.coverage?.rows.find((r) => r.primitive === 'matmul')?.support[0]).toBe('native');
+    expect(rowsToCsv(compare.rows).split('\n')[0]).toContain('stepsPerSecond');
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * The app end to end in headless Chromium against the built web host: train with live charts, move the
+ * running session between backends, draw a real test digit and see it recognised, inspect, compare.
+ * Screenshots of every view go to docs/screenshots/. Skips, saying why, where Chromium is absent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { get_mnist } from '../../src-core/datasets';
+import { buildApp, chromiumMissing, CHROMIUM, launchChromium, ROOT, startWebHost } from './browser-support';
+
+const SHOTS = join(ROOT, 'docs/screenshots');
+if (chromiumMissing) console.warn(`e2e skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+
+/** Draws a 28×28 digit on the pad as horizontal mouse strokes, one per run of ink in each pixel row. */
+async function drawDigit(page: Page, pixels: Float32Array): Promise<void> {
+  const box = (await page.getByTestId('drawpad').boundingBox())!;
+  const cell = box.width / 28;
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) {
+      if (pixels[y * 28 + x] < 0.5) continue;
+      let end = x;
+      while (end + 1 < 28 && pixels[y * 28 + end + 1] >= 0.5) end++;
+      const cy = box.y + (y + 0.5) * cell;
+      await page.mouse.move(box.x + (x + 0.5) * cell, cy);
+      await page.mouse.down();
+      await page.mouse.move(box.x + (end + 0.5) * cell, cy, { steps: 2 });
+      await page.mouse.up();
+      x = end;
+    }
+  }
+}
+
+const stepOf = async (page: Page): Promise<number> => Number((await page.locator('.progress-label').textContent())?.match(/step (\d+)/)?.[1] ?? 0);
+
+describe.skipIf(chromiumMissing)('tinyflow studio in headless Chromium (web host)', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let host: ChildProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    buildApp();
+    ({ url, child: host } = await startWebHost());
+    context = await launchChromium();
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    mkdirSync(SHOTS, { recursive: true });
+    await page.goto(url);
+  }, 120_000);
+  afterAll(async () => {
+    await context?.close();
+    host?.kill();
+  });
+
+  it('trains with a live chart and examples/s, and keeps training across a backend switch', async () => {
+    await page.getByTestId('epochs').fill('12');
+    await page.getByTestId('start').click();
+    await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 15_000 }).toBe('running');
+    const rate1 = await page.getByTestId('examples-per-second').textContent();
+    await expect.poll(() => page.getByTestId('examples-per-second').textContent(), { timeout: 10_000 }).not.toBe(rate1);
+    // The loss chart has drawn something: its canvas holds non-transparent pixels along the line.
+    const inked = await page.locator('[data-testid="loss-chart"] canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === 46 && d[i + 1] === 134 && d[i + 2] === 171) n++;
+      return n;
+    });
+    expect(inked).toBeGreaterThan(20);
+
+    const backends = await page.getByTestId('backend').locator('option').allTextContents();
+    const targets = backends.length > 1 ? backends.filter((b) => b !== 'cpu') : ['cpu'];
+    for (const backend of targets) {
+      const before = await stepOf(page);
+      await page.getByTestId('backend').selectOption(backend);
+      if (backends.length === 1) await page.getByTestId('switch-backend').click(); // cpu → cpu: a fresh session
+      await expect.poll(() => page.getByTestId('running-backend').textContent()).toBe(backend);
+      await expect.poll(() => stepOf(page), { timeout: 15_000 }).toBeGreaterThan(before + 5);
+      expect(await page.getByTestId('train-error').count()).toBe(0);
+    }
+    await page.screenshot({ path: join(SHOTS, 'train.png') });
+    await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 90_000 }).toBe('finished');
+  });
+
+  it('recognises a real test digit drawn with the mouse, with a saliency map', async () => {
+    const mnist = get_mnist({ flatten: true, onehot: false });
+    const index = 0;
+    const label = mnist.test.labels.data[index];
+    await page.getByTestId('tab-draw').click();
+    await drawDigit(page, (mnist.test.images.data as Float32Array).slice(index * 784, (index + 1) * 784));
+    await expect.poll(() => page.getByTestId('top-class').textContent(), { timeout: 10_000 }).toBe(String(label));
+    // Median predict round trip over the WebSocket, as the Draw view makes it.
+    const median = async (saliency: boolean) => page.evaluate(async ({ token, saliency }) => {
+      const ws = new WebSocket(`ws://${location.host}/api?token=${token}`);
+      await new Promise((r) => ws.addEventListener('open', r));
+      const pixels = new Array(784).fill(0).map((_, i) => (i % 29 === 0 ? 1 : 0));
+      const times: number[] = [];
+      for (let id = 1; id <= 40; id++) {
+        const t0 = performance.now();
+        ws.send(JSON.stringify({ kind: 'request', id, channel: 'predict', payload: { pixels, saliency } }));
+        await new Promise<void>((r) => ws.addEventListener('message', function on(e) { if (JSON.parse(e.data).id === id) { ws.removeEventListener('message', on); r(); } }));
+        times.push(performance.now() - t0);
+      }
+      ws.close();
+      return times.sort((a, b) => a - b)[20];
+    }, { token: new URL(url).searchParams.get('token'), saliency });
+    const [plain, withSaliency] = [await median(false), await median(true)];
+    console.log(`predict round trip over the WebSocket (softmax, cpu): median ${plain.toFixed(2)} ms, ${withSaliency.toFixed(2)} ms with saliency`);
+    // The target is 20 ms; the bound leaves room for a loaded 2-core CI machine running other test files.
+    expect(plain).toBeLessThan(50);
+    await page.screenshot({ path: join(SHOTS, 'draw.png') });
+  });
+
+  it('inspects weights, the confusion matrix, misclassified digits and the graph', async () => {
+    await page.getByTestId('tab-inspect').click();
+    await expect.poll(() => page.getByTestId('templates').locator('canvas').count(), { timeout: 15_000 }).toBe(10);
+    await expect.poll(() => page.getByTestId('misclassified').locator('figure').count()).toBeGreaterThan(0);
+    await page.locator('.graph-node').first().click();
+    await expect.poll(() => page.getByTestId('node-details').textContent()).toContain('op');
+    await page.screenshot({ path: join(SHOTS, 'inspect.png'), fullPage: true });
+  });
+
+  it('compares backends and shows the op-coverage table', async () => {
+    await page.getByTestId('tab-compare').click();
+    await page.getByTestId('compare-run').click();
+    await expect.poll(() => page.getByTestId('compare-table').locator('tbody tr').first().textContent(), { timeout: 30_000 }).toContain('cpu');
+    await expect.poll(() => page.getByTestId('coverage').textContent()).toContain('matmul');
+    await page.screenshot({ path: join(SHOTS, 'compare.png'), fullPage: true });
+  });
+});
