@@ -1,0 +1,46 @@
+/**
+ * Shape simplification shared by the strided kernels: drops size-1 dims and merges adjacent dims
+ * that every operand walks contiguously, so the odometers run over as few, long rows as possible.
+ * Callers may hand in shapes that are already collapsed; doing it again costs O(rank).
+ */
+export interface CollapsedLayout {
+  readonly shape: number[];
+  /** One stride list per operand, aligned with `shape`. */
+  readonly strides: number[][];
+}
+
+export function collapseDims(shape: readonly number[], operandStrides: readonly (readonly number[])[]): CollapsedLayout {
+  const dims: number[] = [];
+  const strides: number[][] = operandStrides.map(() => []);
+  // Walk from the innermost dim outwards so each dim can merge into the run collected so far.
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d];
+    if (size === 1) continue;
+    const last = dims.length - 1;
+    let mergeable = last >= 0;
+    for (let k = 0; k < operandStrides.length && mergeable; k++) {
+      mergeable = operandStrides[k][d] === strides[k][last] * dims[last];
+    }
+    if (mergeable) {
+      dims[last] *= size;
+    } else {
+      dims.push(size);
+      for (let k = 0; k < operandStrides.length; k++) strides[k].push(operandStrides[k][d]);
+    }
+  }
+  dims.reverse();
+  for (const s of strides) s.reverse();
+  return { shape: dims, strides };
+}
+
+/** Smallest and largest element offset a strided view touches; callers check them against the buffer. */
+export function offsetRange(shape: readonly number[], strides: readonly number[], offset: number): [number, number] {
+  let lo = offset;
+  let hi = offset;
+  for (let d = 0; d < shape.length; d++) {
+    const span = (shape[d] - 1) * strides[d];
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  return [lo, hi];
+}
