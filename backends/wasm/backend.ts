@@ -1,0 +1,233 @@
+/**
+ * The WebAssembly backend: buffers live in one WebAssembly.Memory managed by WasmHeap, and every
+ * primitive is one call into kernels.wasm (C compiled with 128-bit SIMD, see csrc/). This file
+ * validates arguments and dispatches; the per-primitive dispatchers live in ./kernels.
+ */
+import {
+  COMPARISON_OPS,
+  type ArgReduceOp,
+  type Backend,
+  type BackendBuffer,
+  type BackendCapabilities,
+  type BinaryArgs,
+  type BinaryOp,
+  type DType,
+  type MatMulArgs,
+  type ReduceArgs,
+  type ReduceOp,
+  type SoftmaxArgs,
+  type StridedCopyArgs,
+  type TypedArray,
+  type UnaryOp,
+} from '../interface';
+import { DTYPES, isDType } from '../../src-core/graph/dtype';
+import { checkAtLeast, checkCount, checkDtype, checkSize, checkStridedView, fail, shapeSize } from './checks';
+import { WasmHeap, sizeClass, type HeapStats } from './heap';
+import type { KernelExports } from './kernel-exports';
+import { BYTES_PER_ELEMENT, WasmBuffer, viewOf } from './wasm-buffer';
+import { argReduceKernel } from './kernels/arg-reduce';
+import { binaryKernel } from './kernels/binary';
+import { castKernel } from './kernels/cast';
+import type { KernelContext } from './kernels/context';
+import { fillKernel } from './kernels/fill';
+import { matmulKernel } from './kernels/matmul';
+import { reduceKernel } from './kernels/reduce';
+import { softmaxKernel } from './kernels/softmax';
+import { stridedCopyKernel } from './kernels/strided-copy';
+import { unaryKernel } from './kernels/unary';
+
+/** 2 GiB of float32: well inside wasm32's 4 GiB, with room for the rest of a model. */
+const MAX_BUFFER_ELEMENTS = 2 ** 29;
+
+export class WasmBackend implements Backend, KernelContext {
+  readonly name = 'wasm';
+  readonly capabilities: BackendCapabilities = { dtypes: DTYPES, sync: true, maxBufferElements: MAX_BUFFER_ELEMENTS };
+  readonly kernels: KernelExports;
+  readonly heap: WasmHeap;
+  private readonly live = new Set<WasmBuffer>();
+  private disposed = false;
+
+  constructor(kernels: KernelExports) {
+    this.kernels = kernels;
+    this.heap = new WasmHeap(kernels.memory, kernels.heapBase);
+  }
+
+  /** The backend's one memory, for tests and tools (e.g. to confirm a step does not grow it). */
+  get memory(): WebAssembly.Memory {
+    return this.kernels.memory;
+  }
+
+  /** Grows the memory now so that `bytes` more can be allocated without growing it later. */
+  reserve(bytes: number): void {
+    this.checkUsable('reserve');
+    this.heap.reserve(bytes);
+  }
+
+  /** Allocation counters and memory sizes: a steady-state training step leaves them unchanged. */
+  memoryStats(): HeapStats {
+    return this.heap.stats();
+  }
+
+  // ---- buffers ----
+
+  alloc(dtype: DType, size: number): BackendBuffer {
+    this.checkUsable('alloc');
+    if (!isDType(dtype)) fail('alloc', `unknown dtype '${String(dtype)}'`);
+    checkCount('alloc', 'size', size);
+    if (size > MAX_BUFFER_ELEMENTS) fail('alloc', `size ${size} exceeds the limit of ${MAX_BUFFER_ELEMENTS} elements`);
+    const bytes = size * BYTES_PER_ELEMENT[dtype];
+    const capacity = bytes === 0 ? 0 : sizeClass(bytes);
+    const offset = capacity === 0 ? 0 : this.heap.allocate(capacity);
+    const buffer = new WasmBuffer(this, dtype, size, offset, capacity);
+    this.live.add(buffer);
+    return buffer;
+  }
+
+  free(buffer: BackendBuffer): void {
+    const owned = this.own(buffer, 'free');
+    if (!this.live.delete(owned)) return; // already freed (or freed by dispose): nothing to give back
+    owned.markFreed();
+    if (owned.capacity > 0) this.heap.release(owned.offset, owned.capacity);
+  }
+
+  write(buffer: BackendBuffer, data: TypedArray): void {
+    const target = this.use(buffer, 'write');
+    if (data.length !== target.size) fail('write', `data has ${data.length} elements, buffer has ${target.size}`);
+    const view = viewOf(this.heap.u8.buffer as ArrayBuffer, target);
+    if (target.dtype === 'bool' && !(data instanceof Uint8Array)) {
+      for (let i = 0; i < data.length; i++) view[i] = data[i] !== 0 ? 1 : 0;
+    } else {
+      view.set(data); // converts like a typed-array store: fround for float32, ToInt32 for int32
+    }
+  }
+
+  read(buffer: BackendBuffer): Promise<TypedArray> {
+    try {
+      return Promise.resolve(this.readSync(buffer));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  readSync(buffer: BackendBuffer): TypedArray {
+    return viewOf(this.heap.u8.buffer as ArrayBuffer, this.use(buffer, 'read')).slice();
+  }
+
+  /** Frees every buffer. The memory itself is released when the backend is garbage-collected. */
+  dispose(): void {
+    for (const buffer of this.live) buffer.markFreed();
+    this.live.clear();
+    this.disposed = true;
+  }
+
+  // ---- primitives ----
+
+  fill(out: BackendBuffer, value: number): void {
+    fillKernel(this, this.use(out, 'fill'), value);
+  }
+
+  cast(x: BackendBuffer, out: BackendBuffer): void {
+    checkSize('cast', 'out', out, x.size);
+    castKernel(this, this.use(x, 'cast'), this.use(out, 'cast'));
+  }
+
+  unary(op: UnaryOp, x: BackendBuffer, out: BackendBuffer): void {
+    checkSize('unary', 'out', out, x.size);
+    unaryKernel(this, op, this.use(x, 'unary'), this.use(out, 'unary'));
+  }
+
+  binary(op: BinaryOp, a: BackendBuffer, b: BackendBuffer, out: BackendBuffer, args: BinaryArgs): void {
+    const method = `binary ${op}`;
+    const [wa, wb, wo] = [this.use(a, method), this.use(b, method), this.use(out, method)];
+    if (a.dtype !== b.dtype) fail(method, `operands must share a dtype, got ${a.dtype} and ${b.dtype}`);
+    checkDtype(method, 'out', out, COMPARISON_OPS.has(op) ? 'bool' : a.dtype);
+    checkSize(method, 'out', out, shapeSize(method, args.shape));
+    if (out.size > 0) {
+      checkStridedView(method, 'a', a, args.shape, args.aStrides, 0);
+      checkStridedView(method, 'b', b, args.shape, args.bStrides, 0);
+    }
+    binaryKernel(this, op, wa, wb, wo, args);
+  }
+
+  reduce(op: ReduceOp, x: BackendBuffer, out: BackendBuffer, args: ReduceArgs): void {
+    const method = `reduce ${op}`;
+    this.checkReduceArgs(method, x, out, args);
+    reduceKernel(this, op, this.use(x, method), this.use(out, method), args);
+  }
+
+  argReduce(op: ArgReduceOp, x: BackendBuffer, out: BackendBuffer, args: ReduceArgs): void {
+    const method = `argReduce ${op}`;
+    this.checkReduceArgs(method, x, out, args);
+    checkDtype(method, 'out', out, 'int32');
+    argReduceKernel(this, op, this.use(x, method), this.use(out, method), args);
+  }
+
+  matmul(a: BackendBuffer, b: BackendBuffer, out: BackendBuffer, args: MatMulArgs): void {
+    const { batch, m, n, k, aBatchStride, bBatchStride } = args;
+    for (const [name, value] of Object.entries({ batch, m, n, k, aBatchStride, bBatchStride })) {
+      checkCount('matmul', name, value);
+    }
+    if (a.dtype !== b.dtype) fail('matmul', `operands must share a dtype, got ${a.dtype} and ${b.dtype}`);
+    checkDtype('matmul', 'out', out, a.dtype);
+    checkSize('matmul', 'out', out, batch * m * n);
+    if (batch > 0) {
+      checkAtLeast('matmul', 'a', a, (batch - 1) * aBatchStride + m * k);
+      checkAtLeast('matmul', 'b', b, (batch - 1) * bBatchStride + k * n);
+    }
+    matmulKernel(this, this.use(a, 'matmul'), this.use(b, 'matmul'), this.use(out, 'matmul'), args);
+  }
+
+  stridedCopy(x: BackendBuffer, out: BackendBuffer, args: StridedCopyArgs): void {
+    const method = 'stridedCopy';
+    const [wx, wo] = [this.use(x, method), this.use(out, method)];
+    if (x.dtype !== out.dtype) fail(method, `x is ${x.dtype} but out is ${out.dtype}`);
+    const count = shapeSize(method, args.shape);
+    if (args.outStrides === undefined) {
+      checkSize(method, 'out', out, count);
+      if (args.outOffset !== undefined && args.outOffset !== 0) fail(method, 'outOffset needs outStrides');
+    }
+    if (count > 0) {
+      checkStridedView(method, 'x', x, args.shape, args.strides, args.offset);
+      if (args.outStrides !== undefined) checkStridedView(method, 'out', out, args.shape, args.outStrides, args.outOffset ?? 0);
+    }
+    stridedCopyKernel(this, wx, wo, args);
+  }
+
+  softmax(x: BackendBuffer, out: BackendBuffer, args: SoftmaxArgs): void {
+    checkCount('softmax', 'rows', args.rows);
+    checkCount('softmax', 'cols', args.cols);
+    checkSize('softmax', 'x', x, args.rows * args.cols);
+    checkSize('softmax', 'out', out, x.size);
+    checkDtype('softmax', 'x', x, 'float32');
+    checkDtype('softmax', 'out', out, 'float32');
+    softmaxKernel(this, this.use(x, 'softmax'), this.use(out, 'softmax'), args);
+  }
+
+  // ---- helpers ----
+
+  private checkReduceArgs(method: string, x: BackendBuffer, out: BackendBuffer, args: ReduceArgs): void {
+    checkCount(method, 'outer', args.outer);
+    checkCount(method, 'reduce', args.reduce);
+    checkCount(method, 'inner', args.inner);
+    checkSize(method, 'x', x, args.outer * args.reduce * args.inner);
+    checkSize(method, 'out', out, args.outer * args.inner);
+  }
+
+  private own(buffer: BackendBuffer, method: string): WasmBuffer {
+    if (!(buffer instanceof WasmBuffer) || buffer.owner !== this) {
+      fail(method, 'buffer was not allocated by this wasm backend');
+    }
+    return buffer;
+  }
+
+  /** The buffer as a WasmBuffer of this backend that is still live; fails loudly otherwise. */
+  private use(buffer: BackendBuffer, method: string): WasmBuffer {
+    const owned = this.own(buffer, method);
+    if (owned.isFreed) fail(method, `buffer (${owned.dtype}[${owned.size}]) used after free`);
+    return owned;
+  }
+
+  private checkUsable(method: string): void {
+    if (this.disposed) fail(method, 'backend has been disposed');
+  }
+}

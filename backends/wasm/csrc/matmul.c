@@ -1,0 +1,327 @@
+/*
+ * Batched matmul, GotoBLAS style. For each (NC columns, KC depth) block, op(B) is packed into
+ * NR-wide column panels and each MC-row block of op(A) into MR-tall row panels; the 4x8 micro-kernel
+ * then streams both panels from L1 with f32x4 vectors, keeping its 8 accumulators in registers.
+ * Packing reads through (row, depth) strides and turns 4x4 blocks with shuffles, so every transpose
+ * combination is packed at vector speed and then runs the very same kernel.
+ *
+ * 4x8 measured fastest on x64 V8 (16 xmm registers): 5x8, 6x8, 8x4, 3x12 and 4x12 spill, and 2x16
+ * ties it. There is no FMA in wasm SIMD, so each step is a mul and an add.
+ *
+ * Skinny products (n <= 16, like the seed's [100,784]x[784,10] and its weight gradient) read A in
+ * place instead of packing it, and a last panel of at most 4 columns runs a 4x4 kernel: together
+ * about 1.4x on those shapes.
+ */
+#include "kernels.h"
+
+#define MR 4
+#define NR 8
+#define MC 128
+#define KC 256
+#define NC 1024
+/* Up to this many columns, A panels are read in place rather than packed (see micro_kernel_direct). */
+#define SKINNY_N 16
+
+static f32 packedA[MC * KC] __attribute__((aligned(64)));
+static f32 packedB[KC * NC] __attribute__((aligned(64)));
+
+/* A strided view of a matrix: element (r, c) is at base[r * rowStride + c * colStride]. */
+typedef struct {
+  const f32* base;
+  i32 rowStride;
+  i32 colStride;
+} View;
+
+INLINE const f32* at(View v, u32 r, u32 c) { return v.base + (i64)r * v.rowStride + (i64)c * v.colStride; }
+
+/* Four vectors holding rows 0..3 of a 4x4 block become its four columns. */
+#define TRANSPOSE4(x0, x1, x2, x3)                                    \
+  do {                                                                \
+    v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5);               \
+    v128_t t1 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7);               \
+    v128_t t2 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);               \
+    v128_t t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);               \
+    x0 = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5);                      \
+    x1 = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);                      \
+    x2 = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);                      \
+    x3 = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);                      \
+  } while (0)
+
+/* packedA[panel][p][r] = op(A)(i0 + panel * MR + r, p0 + p), zero past the last row. */
+static void pack_a(View a, u32 i0, u32 mc, u32 p0, u32 kc, f32* dst) {
+  for (u32 i = 0; i < mc; i += MR) {
+    const u32 height = mc - i < MR ? mc - i : MR;
+    if (height == MR && a.colStride == 1) {
+      /* Rows are contiguous along the depth: read 4 depths of 4 rows, transpose, store. */
+      const f32* r0 = at(a, i0 + i, p0);
+      const f32* r1 = r0 + a.rowStride;
+      const f32* r2 = r1 + a.rowStride;
+      const f32* r3 = r2 + a.rowStride;
+      u32 p = 0;
+      for (; p + 4 <= kc; p += 4, dst += 16) {
+        v128_t x0 = wasm_v128_load(r0 + p), x1 = wasm_v128_load(r1 + p);
+        v128_t x2 = wasm_v128_load(r2 + p), x3 = wasm_v128_load(r3 + p);
+        TRANSPOSE4(x0, x1, x2, x3);
+        wasm_v128_store(dst, x0);
+        wasm_v128_store(dst + 4, x1);
+        wasm_v128_store(dst + 8, x2);
+        wasm_v128_store(dst + 12, x3);
+      }
+      for (; p < kc; p++, dst += 4) {
+        dst[0] = r0[p];
+        dst[1] = r1[p];
+        dst[2] = r2[p];
+        dst[3] = r3[p];
+      }
+    } else if (height == MR && a.rowStride == 1) {
+      /* Transposed A: the 4 rows at one depth are adjacent. */
+      for (u32 p = 0; p < kc; p++, dst += 4) wasm_v128_store(dst, wasm_v128_load(at(a, i0 + i, p0 + p)));
+    } else {
+      for (u32 p = 0; p < kc; p++, dst += 4) {
+        for (u32 r = 0; r < MR; r++) dst[r] = r < height ? *at(a, i0 + i + r, p0 + p) : 0.0f;
+      }
+    }
+  }
+}
+
+/* packedB[panel][p][c] = op(B)(p0 + p, j0 + panel * NR + c), zero past the last column. */
+static void pack_b(View b, u32 p0, u32 kc, u32 j0, u32 nc, f32* dst) {
+  for (u32 j = 0; j < nc; j += NR) {
+    const u32 width = nc - j < NR ? nc - j : NR;
+    if (width == NR && b.colStride == 1) {
+      for (u32 p = 0; p < kc; p++, dst += NR) {
+        const f32* src = at(b, p0 + p, j0 + j);
+        wasm_v128_store(dst, wasm_v128_load(src));
+        wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
+      }
+    } else if (width == NR && b.rowStride == 1) {
+      /* Transposed B: each column is contiguous along the depth; turn two 4x4 blocks per 4 depths. */
+      const f32* c0 = at(b, p0, j0 + j);
+      const i32 cs = b.colStride;
+      u32 p = 0;
+      for (; p + 4 <= kc; p += 4, dst += 4 * NR) {
+        v128_t x0 = wasm_v128_load(c0 + p), x1 = wasm_v128_load(c0 + cs + p);
+        v128_t x2 = wasm_v128_load(c0 + 2 * cs + p), x3 = wasm_v128_load(c0 + 3 * cs + p);
+        v128_t y0 = wasm_v128_load(c0 + 4 * cs + p), y1 = wasm_v128_load(c0 + 5 * cs + p);
+        v128_t y2 = wasm_v128_load(c0 + 6 * cs + p), y3 = wasm_v128_load(c0 + 7 * cs + p);
+        TRANSPOSE4(x0, x1, x2, x3);
+        TRANSPOSE4(y0, y1, y2, y3);
+        wasm_v128_store(dst, x0);
+        wasm_v128_store(dst + 4, y0);
+        wasm_v128_store(dst + 8, x1);
+        wasm_v128_store(dst + 12, y1);
+        wasm_v128_store(dst + 16, x2);
+        wasm_v128_store(dst + 20, y2);
+        wasm_v128_store(dst + 24, x3);
+        wasm_v128_store(dst + 28, y3);
+      }
+      for (; p < kc; p++, dst += NR) {
+        for (u32 c = 0; c < NR; c++) dst[c] = c0[(i64)c * cs + p];
+      }
+    } else {
+      /* A ragged last panel of at most 4 columns is packed 4 wide for the narrow kernel. */
+      const u32 panel = width <= NR / 2 ? NR / 2 : NR;
+      for (u32 p = 0; p < kc; p++, dst += panel) {
+        for (u32 c = 0; c < panel; c++) dst[c] = c < width ? *at(b, p0 + p, j0 + j + c) : 0.0f;
+      }
+    }
+  }
+}
+
+#define ROW_UPDATE(r)                                                        \
+  {                                                                          \
+    const v128_t av = wasm_v128_load32_splat(pa + r);                        \
+    c##r##0 = wasm_f32x4_add(c##r##0, wasm_f32x4_mul(av, b0));               \
+    c##r##1 = wasm_f32x4_add(c##r##1, wasm_f32x4_mul(av, b1));               \
+  }
+#define ROW_STORE(r)                                                         \
+  {                                                                          \
+    f32* o = c + r * ldc;                                                    \
+    v128_t v0 = c##r##0, v1 = c##r##1;                                       \
+    if (accumulate) {                                                        \
+      v0 = wasm_f32x4_add(v0, wasm_v128_load(o));                            \
+      v1 = wasm_f32x4_add(v1, wasm_v128_load(o + 4));                        \
+    }                                                                        \
+    wasm_v128_store(o, v0);                                                  \
+    wasm_v128_store(o + 4, v1);                                              \
+  }
+
+/* C (MR x NR at c, row stride ldc) = or += packed A panel x packed B panel over kc depths. */
+static void micro_kernel(const f32* pa, const f32* pb, u32 kc, f32* c, u32 ldc, int accumulate) {
+  v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00;
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (u32 p = 0; p < kc; p++, pa += MR, pb += NR) {
+    const v128_t b0 = wasm_v128_load(pb), b1 = wasm_v128_load(pb + 4);
+    ROW_UPDATE(0)
+    ROW_UPDATE(1)
+    ROW_UPDATE(2)
+    ROW_UPDATE(3)
+  }
+  ROW_STORE(0)
+  ROW_STORE(1)
+  ROW_STORE(2)
+  ROW_STORE(3)
+}
+
+/*
+ * The 4x4 kernel for a last panel of at most 4 columns (n = 10 is 8 + 2: a third less wasted work
+ * than 8 + 8). It reads A(i + r, p0 + p) through a view: the packed panel is the view
+ * {panel, 1, MR}, and skinny products pass the operand itself.
+ */
+static void micro_kernel_narrow(View a, u32 i, u32 p0, const f32* pb, u32 kc, f32* c, u32 ldc, int accumulate) {
+  const f32* r0 = at(a, i, p0);
+  const f32* r1 = r0 + a.rowStride;
+  const f32* r2 = r1 + a.rowStride;
+  const f32* r3 = r2 + a.rowStride;
+  const i32 ds = a.colStride;
+  v128_t c00 = wasm_f32x4_splat(0.0f), c10 = c00, c20 = c00, c30 = c00;
+  for (u32 p = 0; p < kc; p++, r0 += ds, r1 += ds, r2 += ds, r3 += ds, pb += NR / 2) {
+    const v128_t b0 = wasm_v128_load(pb);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(wasm_v128_load32_splat(r0), b0));
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(wasm_v128_load32_splat(r1), b0));
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(wasm_v128_load32_splat(r2), b0));
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(wasm_v128_load32_splat(r3), b0));
+  }
+  const v128_t rows[4] = {c00, c10, c20, c30};
+  for (u32 r = 0; r < MR; r++) {
+    f32* o = c + r * ldc;
+    wasm_v128_store(o, accumulate ? wasm_f32x4_add(rows[r], wasm_v128_load(o)) : rows[r]);
+  }
+}
+
+/*
+ * The 4x8 kernel reading op(A) in place instead of from a packed panel: for skinny products
+ * (n <= 16, as in the seed's [100,784]x[784,10]) each A panel is used once or twice, so packing it
+ * would cost as much as the multiply. Rows r0..r3 advance by the depth stride.
+ */
+static void micro_kernel_direct(View a, u32 i, u32 p0, const f32* pb, u32 kc, f32* c, u32 ldc, int accumulate) {
+  const f32* r0 = at(a, i, p0);
+  const f32* r1 = r0 + a.rowStride;
+  const f32* r2 = r1 + a.rowStride;
+  const f32* r3 = r2 + a.rowStride;
+  const i32 ds = a.colStride;
+  v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c10 = c00, c11 = c00;
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (u32 p = 0; p < kc; p++, r0 += ds, r1 += ds, r2 += ds, r3 += ds, pb += NR) {
+    const v128_t b0 = wasm_v128_load(pb), b1 = wasm_v128_load(pb + 4);
+    v128_t av = wasm_v128_load32_splat(r0);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(av, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(av, b1));
+    av = wasm_v128_load32_splat(r1);
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(av, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(av, b1));
+    av = wasm_v128_load32_splat(r2);
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(av, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(av, b1));
+    av = wasm_v128_load32_splat(r3);
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(av, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(av, b1));
+  }
+  ROW_STORE(0)
+  ROW_STORE(1)
+  ROW_STORE(2)
+  ROW_STORE(3)
+}
+
+/*
+ * C[mc x nc] (+)= op(A) block x packedB, one MR x NR register tile at a time. The A rows come from
+ * packedA, or straight from `a` (rows i0.. at depth p0) when `directA`; edge tiles go through a
+ * scratch tile so nothing past row m or column n is ever written.
+ */
+static void multiply_panels(View a, u32 i0, u32 p0, int directA, f32* c, u32 ldc, u32 mc, u32 nc, u32 kc, int accumulate) {
+  f32 tile[MR * NR] __attribute__((aligned(16)));
+  for (u32 j = 0; j < nc; j += NR) {
+    const u32 cols = nc - j < NR ? nc - j : NR;
+    const int narrow = cols <= NR / 2;
+    const f32* pb = packedB + (u64)j * kc;
+    for (u32 i = 0; i < mc; i += MR) {
+      const u32 rows = mc - i < MR ? mc - i : MR;
+      const f32* pa = packedA + (u64)i * kc;
+      /* Full-height panels of a skinny product read A in place; ragged rows are always packed. */
+      const int inPlace = directA && rows == MR;
+      const View source = inPlace ? a : (View){pa, 1, MR};
+      const u32 row = inPlace ? i0 + i : 0, depth = inPlace ? p0 : 0;
+      /* Edge tiles are computed into `tile` so nothing past row m or column n is ever written. */
+      const int full = rows == MR && (cols == NR || (narrow && cols == NR / 2));
+      f32* out = c + (u64)i * ldc + j;
+      f32* target = full ? out : tile;
+      const u32 ld = full ? ldc : NR;
+      const int add = full && accumulate;
+      if (narrow) micro_kernel_narrow(source, row, depth, pb, kc, target, ld, add);
+      else if (inPlace) micro_kernel_direct(a, row, depth, pb, kc, target, ld, add);
+      else micro_kernel(pa, pb, kc, target, ld, add);
+      if (full) continue;
+      for (u32 r = 0; r < rows; r++) {
+        f32* orow = out + (u64)r * ldc;
+        if (accumulate) for (u32 q = 0; q < cols; q++) orow[q] += tile[r * NR + q];
+        else for (u32 q = 0; q < cols; q++) orow[q] = tile[r * NR + q];
+      }
+    }
+  }
+}
+
+/* One product out (m x n, contiguous) = op(A) (m x k) x op(B) (k x n). With bPacked, packedB already
+ * holds op(B) as one block (n <= NC, k <= KC), packed for an earlier batch entry. */
+static void gemm(View a, View b, f32* out, u32 m, u32 n, u32 k, u32 depthBlock, int bPacked) {
+  for (u32 jc = 0; jc < n; jc += NC) {
+    const u32 nc = n - jc < NC ? n - jc : NC;
+    for (u32 pc = 0; pc < k; pc += depthBlock) {
+      const u32 kc = k - pc < depthBlock ? k - pc : depthBlock;
+      if (!bPacked) pack_b(b, pc, kc, jc, nc, packedB);
+      for (u32 ic = 0; ic < m; ic += MC) {
+        const u32 mc = m - ic < MC ? m - ic : MC;
+        /* Skinny products read full A panels in place; only a ragged last panel is packed. */
+        const int directA = nc <= SKINNY_N;
+        const u32 packFrom = directA ? mc - mc % MR : 0;
+        if (packFrom < mc) pack_a(a, ic + packFrom, mc - packFrom, pc, kc, packedA + (u64)packFrom * kc);
+        multiply_panels(a, ic, pc, directA, out + (u64)ic * n + jc, n, mc, nc, kc, pc > 0);
+      }
+    }
+  }
+}
+
+EXPORT(matmul_f32)
+void matmul_f32(const f32* a, const f32* b, f32* out, u32 batch, u32 m, u32 n, u32 k, u32 transposeA,
+                u32 transposeB, u32 aBatchStride, u32 bBatchStride) {
+  if (batch == 0 || m == 0 || n == 0) return;
+  if (k == 0) {
+    __builtin_memset(out, 0, (u64)batch * m * n * 4);
+    return;
+  }
+  /* Equal depth blocks: k = 784 runs as 4 x 196 rather than 3 x 256 + 16. */
+  const u32 blocks = (k + KC - 1) / KC;
+  const u32 depthBlock = (k + blocks - 1) / blocks;
+  /* op(A)(i, p) and op(B)(p, j) as strided views of the stored matrices. */
+  View av = {a, transposeA ? 1 : (i32)k, transposeA ? (i32)m : 1};
+  View bv = {b, transposeB ? 1 : (i32)n, transposeB ? (i32)k : 1};
+  /* A batch-broadcast B that fits one block is packed once for the whole batch. */
+  const int packBOnce = bBatchStride == 0 && n <= NC && k <= depthBlock;
+  if (packBOnce) pack_b(bv, 0, k, 0, n, packedB);
+  for (u32 t = 0; t < batch; t++) {
+    View at_ = {a + (u64)t * aBatchStride, av.rowStride, av.colStride};
+    View bt = {b + (u64)t * bBatchStride, bv.rowStride, bv.colStride};
+    gemm(at_, bt, out + (u64)t * m * n, m, n, k, depthBlock, packBOnce);
+  }
+}
+
+/* int32 matmul wraps like the cpu's double sum stored to an Int32Array (exact below 2^53). */
+EXPORT(matmul_i32)
+void matmul_i32(const i32* a, const i32* b, i32* out, u32 batch, u32 m, u32 n, u32 k, u32 transposeA,
+                u32 transposeB, u32 aBatchStride, u32 bBatchStride) {
+  const i32 aRow = transposeA ? 1 : (i32)k, aDepth = transposeA ? (i32)m : 1;
+  const i32 bDepth = transposeB ? 1 : (i32)n, bCol = transposeB ? (i32)k : 1;
+  for (u32 t = 0; t < batch; t++) {
+    const i32* at_ = a + (u64)t * aBatchStride;
+    const i32* bt = b + (u64)t * bBatchStride;
+    i32* o = out + (u64)t * m * n;
+    for (u32 i = 0; i < m; i++) {
+      u32* row = (u32*)o + (u64)i * n;
+      for (u32 j = 0; j < n; j++) row[j] = 0;
+      for (u32 p = 0; p < k; p++) {
+        const u32 av = (u32)at_[(i64)i * aRow + (i64)p * aDepth];
+        const i32* brow = bt + (i64)p * bDepth;
+        for (u32 j = 0; j < n; j++) row[j] += av * (u32)brow[(i64)j * bCol];
+      }
+    }
+  }
+}
