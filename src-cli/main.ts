@@ -1,5 +1,6 @@
 /** The `tinyflow` command: dispatches to its subcommands. */
 import { trainCommand, TRAIN_USAGE } from './commands/train';
+import { infoCommand, INFO_USAGE } from './commands/info';
 import { UsageError } from './usage';
 import { OpError } from '../src-core/errors';
 
@@ -7,8 +8,11 @@ const USAGE = `usage: tinyflow <command> [options]
 
 commands:
   train     train a model headlessly and report its test accuracy
+  info      list the backends (availability, capabilities) and the registered op types
 
-${TRAIN_USAGE}`;
+${TRAIN_USAGE}
+
+${INFO_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -16,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'train':
         return await trainCommand(rest);
+      case 'info':
+        return await infoCommand(rest);
       case undefined:
       case 'help':
       case '--help':
