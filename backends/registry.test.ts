@@ -6,6 +6,9 @@ import {
 import type { Backend, BackendFactory } from './interface';
 import { createCpuBackend } from './cpu';
 import { InvalidArgumentError, UnavailableError } from '../src-core/errors';
+import { withOnlyCpuBuiltin } from '../test/isolate-builtin-backends';
+
+withOnlyCpuBuiltin();
 
 /** Backends registered by a test, removed after it: the registry is process-wide. */
 const added: string[] = [];

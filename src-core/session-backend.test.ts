@@ -4,6 +4,9 @@ import * as tf from './index';
 import { registerBackend, unregisterBackend } from '../backends';
 import type { Backend, BackendFactory } from '../backends/interface';
 import { createCpuBackend } from '../backends/cpu';
+import { withOnlyCpuBuiltin } from '../test/isolate-builtin-backends';
+
+withOnlyCpuBuiltin();
 
 const added: string[] = [];
 function add(name: string, factory: BackendFactory, priority: number): void {

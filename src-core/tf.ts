@@ -3,7 +3,10 @@
  * `import * as tf from '../src-core'` or `import tf from '../src-core'`.
  */
 import './api/tensor-methods';
-import * as nn from './api/tf-nn';
+import * as nnOps from './api/tf-nn';
+import * as layers from './api/layers';
+import * as convLayers from './api/conv-layers';
+import * as train from './api/train';
 import * as errors from './errors';
 import * as np from './np';
 import { Graph, getDefaultGraph, resetDefaultGraph } from './graph/graph';
@@ -11,6 +14,7 @@ import { Session as SessionClass, type SessionOptions } from './session';
 
 export * from './api/tf-math';
 export * from './api/tf-array';
+export { random_normal, truncated_normal, random_uniform, set_random_seed } from './api/random';
 import { VariableFn, type Variable as VariableClass } from './api/variables';
 import { Tensor as TensorClass } from './graph/tensor';
 import { Operation as OperationClass } from './graph/operation';
@@ -28,7 +32,20 @@ export { NDArray } from './ndarray';
 export type { DType } from './graph/dtype';
 export type { Shape } from './graph/shape';
 export type { Fetch, FetchResult, FeedDict, RunOptions, SessionOptions } from './session';
-export { nn, errors, np, Graph };
+export { errors, np, Graph, train };
+/** tf.nn: TF-1's ops plus tinyflow's automatic layers. */
+export const nn = {
+  ...nnOps,
+  linear: layers.linear,
+  flatten_layer: layers.flatten_layer,
+  mean_sparse_softmax_cross_entropy_with_logits: layers.mean_sparse_softmax_cross_entropy_with_logits,
+  // TF-1's form or tinyflow's layer form, told apart by the second argument (see conv-layers.ts).
+  conv2d: convLayers.conv2d,
+  max_pool: convLayers.max_pool,
+  avg_pool: convLayers.avg_pool,
+};
+export { infer_variable_shapes } from './api/infer-variable-shapes';
+export { normal } from './api/normal';
 
 export const float32 = 'float32' as const;
 export const int32 = 'int32' as const;

@@ -6,6 +6,9 @@ import { registerBackend, unregisterBackend } from '../../backends';
 import type { Backend } from '../../backends/interface';
 import { createCpuBackend } from '../../backends/cpu';
 import { registeredOpTypes } from '../../src-core/ops/op-def';
+import { withOnlyCpuBuiltin } from '../../test/isolate-builtin-backends';
+
+withOnlyCpuBuiltin();
 
 const added: string[] = [];
 afterEach(() => {

@@ -1,20 +1,33 @@
-/** `tinyflow train`: trains a model of the zoo headlessly with a progress bar, then reports test accuracy. */
+/**
+ * `tinyflow train`: trains a model of the zoo headlessly, printing progress and one line per epoch, then
+ * the test accuracy. It can resume from a checkpoint and save one; Ctrl-C stops after the current step
+ * and saves a checkpoint (to --save, else a default path) before exiting.
+ */
 import { parseArgs } from 'node:util';
-import cliProgress from 'cli-progress';
 import { get_mnist } from '../../src-core/datasets';
-import { MODELS, modelEntry } from '../../src-core/models';
-import { trainModel, type TrainProgress } from '../../src-core/training/train-loop';
-import { registeredBackends } from '../../backends';
+import { MODELS, OPTIMIZER_NAMES, isOptimizerName, modelEntry, type OptimizerName } from '../../src-core/models';
+import { DEFAULT_LEARNING_RATES } from '../../src-core/models/optimizer-choice';
+import { trainModel } from '../../src-core/training/train-loop';
+import { backendInfo, registeredBackends } from '../../backends';
+import { UnavailableError } from '../../src-core/errors';
 import { UsageError, parseNumber } from '../usage';
+import { trainReporter } from './train-report';
+
+/** Where Ctrl-C saves when no --save path was given. */
+export const interruptCheckpointPath = (model: string) => `tinyflow-${model}-interrupted.safetensors`;
 
 export const TRAIN_USAGE = `tinyflow train [options]
   --model NAME      ${Object.keys(MODELS).join(' | ')} (default softmax)
-  --steps N         training steps (default: 1000 for softmax)
+  --steps N         training steps (default: 1000 when --epochs is not given)
   --epochs N        full passes over the training set instead of --steps
   --batch B         batch size (default 100)
-  --lr X            learning rate (default: the model's)
+  --lr X            learning rate (default: the model's, or the optimizer's when --optimizer changes it)
+  --optimizer NAME  ${OPTIMIZER_NAMES.join(' | ')} (default: the model's: sgd for softmax, adam for mlp)
   --backend NAME    compute backend (default cpu)
-  --data-dir DIR    directory of MNIST / Fashion-MNIST IDX files (default: $TINYFLOW_DATA, else the bundled digits)
+  --data DIR        directory of MNIST / Fashion-MNIST IDX files (default: $TINYFLOW_DATA, else the bundled digits);
+                    --data-dir is the same
+  --save PATH       save a checkpoint (safetensors) at the end; Ctrl-C saves here too
+  --resume PATH     restore weights and optimizer state from a checkpoint before training
   --seed N          shuffle seed
   --eval-every N    measure test accuracy every N steps
   --json            print the result as JSON`;
@@ -29,8 +42,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
       epochs: { type: 'string' },
       batch: { type: 'string', default: '100' },
       lr: { type: 'string' },
+      optimizer: { type: 'string' },
       backend: { type: 'string', default: 'cpu' },
+      data: { type: 'string' },
       'data-dir': { type: 'string' },
+      save: { type: 'string' },
+      resume: { type: 'string' },
       seed: { type: 'string' },
       'eval-every': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -38,75 +55,73 @@ export async function trainCommand(argv: string[]): Promise<number> {
   });
   const entry = modelEntry(values.model as string);
   if (values.steps !== undefined && values.epochs !== undefined) throw new UsageError('give --steps or --epochs, not both');
+  if (values.data !== undefined && values['data-dir'] !== undefined && values.data !== values['data-dir']) {
+    throw new UsageError('--data and --data-dir are the same option; give one');
+  }
   if (!registeredBackends().includes(values.backend as string)) {
     throw new UsageError(`unknown backend '${values.backend}'; available: ${registeredBackends().join(', ')}`);
   }
+  const optimizer = parseOptimizer(values.optimizer, entry.defaultOptimizer);
+  // Before loading data: a backend that cannot start here (no SIMD, no GPU) is reported with its reason.
+  const status = await backendInfo(values.backend as string);
+  if (!status.available) throw new UnavailableError(`backend '${status.name}' is unavailable: ${status.reason}`);
   const steps = values.steps !== undefined ? parseNumber('--steps', values.steps, { integer: true, min: 0 }) : undefined;
   const epochs = values.epochs !== undefined ? parseNumber('--epochs', values.epochs, { integer: true, min: 1 }) : undefined;
+  const defaultRate = optimizer === entry.defaultOptimizer ? entry.defaultLearningRate : DEFAULT_LEARNING_RATES[optimizer];
   const config = {
     model: values.model as string,
     steps: steps ?? (epochs === undefined ? 1000 : undefined),
     epochs,
     batchSize: parseNumber('--batch', values.batch as string, { integer: true, min: 1 }),
-    learningRate: values.lr !== undefined ? parseNumber('--lr', values.lr, { min: 0 }) : entry.defaultLearningRate,
+    learningRate: values.lr !== undefined ? parseNumber('--lr', values.lr, { min: 0 }) : defaultRate,
+    optimizer,
     backend: values.backend as string,
     evalEvery: values['eval-every'] !== undefined ? parseNumber('--eval-every', values['eval-every'], { integer: true, min: 1 }) : undefined,
+    savePath: values.save,
+    resumePath: values.resume,
+    interruptSavePath: interruptCheckpointPath(values.model as string),
   };
   const seed = values.seed !== undefined ? parseNumber('--seed', values.seed, { integer: true, min: 0 }) : undefined;
 
   const loadStart = performance.now();
-  const data = get_mnist({ flatten: true, onehot: true, data_dir: values['data-dir'], seed });
+  const data = get_mnist({ flatten: true, onehot: true, data_dir: values.data ?? values['data-dir'], seed });
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const json = values.json as boolean;
   if (!json) {
     console.log(`${entry.description}`);
-    console.log(`data: ${data.train.num_examples} train / ${data.test.num_examples} test examples (loaded in ${loadSeconds.toFixed(2)} s); backend ${config.backend}`);
+    console.log(`data: ${data.train.num_examples} train / ${data.test.num_examples} test examples (loaded in ${loadSeconds.toFixed(2)} s); ` +
+      `backend ${config.backend}; optimizer ${optimizer}, learning rate ${config.learningRate}`);
+    if (config.resumePath !== undefined) console.log(`resuming from ${config.resumePath}`);
   }
 
-  const report = progressReporter(json);
-  const result = await trainModel(config, data, report.update);
-  report.stop();
+  // Ctrl-C: finish the step, save, exit 130. A second Ctrl-C gets node's default (exit at once).
+  const stop = new AbortController();
+  const onSigint = () => {
+    if (!json) console.log('\ninterrupted: saving a checkpoint before exiting (Ctrl-C again to quit at once)');
+    stop.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const report = trainReporter(json);
+  let result;
+  try {
+    result = await trainModel({ ...config, signal: stop.signal }, data, { onProgress: report.update, onEpoch: report.epoch });
+  } finally {
+    process.off('SIGINT', onSigint);
+    report.stop();
+  }
   if (json) {
     console.log(JSON.stringify({ ...config, ...result, loadSeconds }, null, 2));
   } else {
     console.log(`test accuracy ${result.testAccuracy.toFixed(4)} · final loss ${result.finalLoss.toFixed(4)} · ` +
       `${result.steps} steps in ${result.trainSeconds.toFixed(2)} s (${result.stepsPerSecond.toFixed(0)} steps/s, ` +
       `${((result.stepsPerSecond * config.batchSize) / 1000).toFixed(1)}k examples/s)`);
+    if (result.savedPath !== undefined) console.log(`checkpoint saved to ${result.savedPath}`);
   }
-  return 0;
+  return result.interrupted ? 130 : 0;
 }
 
-/** A live bar on a terminal; a line every ~10% when output is a pipe or a CI log. */
-function progressReporter(silent: boolean): { update: (p: TrainProgress) => void; stop: () => void } {
-  if (silent) return { update: () => undefined, stop: () => undefined };
-  if (!process.stdout.isTTY) {
-    let lastDecile = -1;
-    return {
-      update(p) {
-        const decile = Math.floor((p.step / Math.max(p.totalSteps, 1)) * 10);
-        if (decile !== lastDecile || p.testAccuracy !== undefined) {
-          lastDecile = decile;
-          const acc = p.testAccuracy !== undefined ? ` · test accuracy ${p.testAccuracy.toFixed(4)}` : '';
-          console.log(`step ${p.step}/${p.totalSteps} · loss ${p.loss.toFixed(4)} · ${p.examplesPerSecond.toFixed(0)} examples/s${acc}`);
-        }
-      },
-      stop: () => undefined,
-    };
-  }
-  const bar = new cliProgress.SingleBar(
-    { format: 'train [{bar}] {value}/{total} steps · loss {loss} · {rate} examples/s · eta {eta_formatted}', hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    update(p) {
-      const payload = { loss: p.loss.toFixed(4), rate: p.examplesPerSecond.toFixed(0) };
-      if (!started) {
-        bar.start(p.totalSteps, 0, payload);
-        started = true;
-      }
-      bar.update(p.step, payload);
-    },
-    stop: () => started && bar.stop(),
-  };
+function parseOptimizer(given: string | undefined, fallback: OptimizerName): OptimizerName {
+  if (given === undefined) return fallback;
+  if (!isOptimizerName(given)) throw new UsageError(`unknown optimizer '${given}'; available: ${OPTIMIZER_NAMES.join(', ')}`);
+  return given;
 }

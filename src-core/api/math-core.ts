@@ -15,6 +15,18 @@ import { Softmax, LogSoftmax } from '../ops/softmax';
 import { Fill, FillLike } from '../ops/constant';
 import { Identity, StopGradient } from '../ops/state';
 import { SumToShapeOf, BroadcastToShapeOf, Unreduce, ReshapeToShapeOf, ReductionSizeOf } from '../ops/shape-of';
+import { Conv2D, type Conv2DAttrs } from '../ops/conv2d';
+import { Conv2DBackpropFilter, Conv2DBackpropInput } from '../ops/conv2d-backprop';
+import { AvgPool, MaxPool, type PoolAttrs } from '../ops/pooling';
+import { AvgPoolGrad, MaxPoolGrad } from '../ops/pooling-grad';
+import { BiasAdd, BiasAddGrad } from '../ops/bias-add';
+import { SoftmaxCrossEntropyWithLogits, SparseSoftmaxCrossEntropyWithLogits } from '../ops/cross-entropy';
+import { OneHot, type OneHotAttrs } from '../ops/one-hot';
+import { ConcatSlice, ConcatV2 } from '../ops/concat';
+import { Slice, SliceGrad } from '../ops/slice';
+import { ExpandDims, Squeeze } from '../ops/expand-squeeze';
+import { RandomStandardNormal, RandomUniform, TruncatedNormal, type RandomAttrs } from '../ops/random';
+import type { DataFormat } from '../ops/window';
 import { getDefaultGraph } from '../graph/graph';
 import { toTensor, toTensors, type TensorLike } from './convert';
 
@@ -120,4 +132,50 @@ export function reshapeToShapeOf(x: Tensor, like: Tensor): Tensor {
 }
 export function reductionSizeOf(x: Tensor, axes: number[] | null): Tensor {
   return apply(ReductionSizeOf, [x], { axes });
+}
+
+// ---- neural-network ops ----
+
+export const conv2d = (x: TensorLike, filter: TensorLike, attrs: Conv2DAttrs, name?: string): Tensor =>
+  apply(Conv2D, toTensors([x, filter], ['input', 'filter']), attrs, name);
+export const conv2dBackpropInput = (filter: Tensor, dy: Tensor, x: Tensor, attrs: Conv2DAttrs): Tensor =>
+  apply(Conv2DBackpropInput, [filter, dy, x], attrs);
+export const conv2dBackpropFilter = (x: Tensor, dy: Tensor, filter: Tensor, attrs: Conv2DAttrs): Tensor =>
+  apply(Conv2DBackpropFilter, [x, dy, filter], attrs);
+
+export const maxPool = (x: TensorLike, attrs: PoolAttrs, name?: string): Tensor => apply(MaxPool, [toTensor(x)], attrs, name);
+export const avgPool = (x: TensorLike, attrs: PoolAttrs, name?: string): Tensor => apply(AvgPool, [toTensor(x)], attrs, name);
+export const maxPoolGrad = (x: Tensor, dy: Tensor, attrs: PoolAttrs): Tensor => apply(MaxPoolGrad, [x, dy], attrs);
+export const avgPoolGrad = (dy: Tensor, x: Tensor, attrs: PoolAttrs): Tensor => apply(AvgPoolGrad, [dy, x], attrs);
+
+export const biasAdd = (value: TensorLike, bias: TensorLike, dataFormat: DataFormat = 'NHWC', name?: string): Tensor =>
+  apply(BiasAdd, toTensors([value, bias], ['value', 'bias']), { data_format: dataFormat }, name);
+export const biasAddGrad = (dy: Tensor, dataFormat: DataFormat): Tensor => apply(BiasAddGrad, [dy], { data_format: dataFormat });
+
+export const softmaxCrossEntropy = (logits: TensorLike, labels: TensorLike, name?: string): Tensor =>
+  apply(SoftmaxCrossEntropyWithLogits, toTensors([logits, labels], ['logits', 'labels']), {}, name);
+export function sparseSoftmaxCrossEntropy(logits: TensorLike, labels: TensorLike, name?: string): Tensor {
+  const z = toTensor(logits);
+  // Literal labels are class indices: int32 unless they are not whole numbers.
+  return apply(SparseSoftmaxCrossEntropyWithLogits, [z, toTensor(labels, 'int32', z.graph, 'labels')], {}, name);
+}
+export const oneHot = (indices: TensorLike, depth: number, attrs: Omit<OneHotAttrs, 'depth'>, name?: string): Tensor =>
+  apply(OneHot, [toTensor(indices, 'int32', undefined, 'indices')], { depth, ...attrs }, name);
+
+export const concat = (values: TensorLike[], axis: number, name?: string): Tensor =>
+  apply(ConcatV2, toTensors(values, values.map((_, i) => `values[${i}]`)), { axis }, name);
+export const concatSlice = (dy: Tensor, values: Tensor[], axis: number, index: number): Tensor =>
+  apply(ConcatSlice, [dy, ...values], { axis, index });
+export const slice = (x: TensorLike, begin: number[], size: number[], name?: string): Tensor =>
+  apply(Slice, [toTensor(x)], { begin: [...begin], size: [...size] }, name);
+export const sliceGrad = (dy: Tensor, x: Tensor, begin: number[], size: number[]): Tensor =>
+  apply(SliceGrad, [dy, x], { begin, size });
+export const expandDims = (x: TensorLike, axis: number, name?: string): Tensor => apply(ExpandDims, [toTensor(x)], { axis }, name);
+export const squeeze = (x: TensorLike, axes: number[] | null = null, name?: string): Tensor =>
+  apply(Squeeze, [toTensor(x)], { axis: axes }, name);
+
+const RANDOM = { uniform: RandomUniform, normal: RandomStandardNormal, truncated: TruncatedNormal };
+/** A random op; -1 dims in attrs.shape come from `like`'s shape (then required). */
+export function random(kind: keyof typeof RANDOM, attrs: RandomAttrs, like?: Tensor, name?: string): Tensor {
+  return apply(RANDOM[kind], like === undefined ? [] : [like], attrs, name);
 }

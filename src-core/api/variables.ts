@@ -3,10 +3,10 @@ import type { DType } from '../graph/dtype';
 import { isDType } from '../graph/dtype';
 import { getDefaultGraph, type Graph } from '../graph/graph';
 import { Operation } from '../graph/operation';
-import { formatShape, isFullyDefined, type Shape } from '../graph/shape';
+import { formatShape, isFullyDefined, type Dim, type Shape } from '../graph/shape';
 import { Tensor } from '../graph/tensor';
 import { InvalidArgumentError } from '../errors';
-import { Assign, NoOp, Placeholder, VariableV2 } from '../ops/state';
+import { Assign, NoOp, Placeholder, VariableV2, type DimSource } from '../ops/state';
 import { toTensor, type TensorLike } from './convert';
 import { checkKeys } from './options';
 
@@ -39,7 +39,8 @@ export interface VariableOptions {
 export class Variable extends Tensor {
   /** Set right after construction; an Assign of the initial value. */
   initializer!: Operation;
-  initial_value!: Tensor;
+  /** null for a layer weight whose first value comes from `tf.assign` (see `declareVariable`). */
+  initial_value!: Tensor | null;
   trainable = true;
 
   assign(value: TensorLike, name?: string): Tensor {
@@ -70,6 +71,48 @@ function createVariable(initial: TensorLike, options: VariableOptions = {}): Var
   variable.initial_value = init;
   variable.trainable = trainable;
   variable.initializer = graph.createOp(Assign, [variable, init], {}, { name: `${op.name}/Assign` });
+  graph.addToCollection(GLOBAL_VARIABLES, variable);
+  if (trainable) graph.addToCollection(TRAINABLE_VARIABLES, variable);
+  return variable;
+}
+
+export interface DeclaredVariableOptions {
+  name: string;
+  /** Dims may be null for layer weights: the first assignment gives the buffer its shape. */
+  shape: Dim[];
+  dtype?: DType;
+  trainable?: boolean;
+  dimSources?: (DimSource | null)[];
+  /** See VariableAttrs.default_fill: the value before any assignment (optimizer state). */
+  defaultFill?: number;
+  /** What the variable's initializer assigns; absent, the initializer does nothing (layer weights of unknown shape). */
+  initialValue?: Tensor;
+  graph?: Graph;
+}
+
+/**
+ * A variable for tinyflow's automatic layers and the optimizers' slots: its shape may be partly unknown
+ * and its first value may come from a later `tf.assign` rather than from an initial value.
+ */
+export function declareVariable(options: DeclaredVariableOptions): Variable {
+  const graph = options.graph ?? options.initialValue?.graph ?? getDefaultGraph();
+  const dtype = options.dtype ?? options.initialValue?.dtype ?? 'float32';
+  const trainable = options.trainable ?? true;
+  const attrs = {
+    dtype, shape: [...options.shape], trainable,
+    ...(options.dimSources ? { dim_sources: options.dimSources } : {}),
+    ...(options.defaultFill !== undefined ? { default_fill: options.defaultFill } : {}),
+  };
+  const op = graph.createOp(VariableV2, [], attrs, {
+    name: options.name,
+    tensorFactory: (o, i, spec) => new Variable(o, i, spec.dtype, spec.shape),
+  });
+  const variable = op.outputs[0] as Variable;
+  variable.trainable = trainable;
+  variable.initial_value = options.initialValue ?? null;
+  variable.initializer = options.initialValue
+    ? graph.createOp(Assign, [variable, options.initialValue], {}, { name: `${op.name}/Assign` })
+    : graph.createOp(NoOp, [], {}, { name: `${op.name}/Assign` });
   graph.addToCollection(GLOBAL_VARIABLES, variable);
   if (trainable) graph.addToCollection(TRAINABLE_VARIABLES, variable);
   return variable;

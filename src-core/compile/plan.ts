@@ -10,11 +10,15 @@ import { formatShape, isFullyDefined, numElements, shapesCompatible } from '../g
 import type { Operation } from '../graph/operation';
 import type { Tensor } from '../graph/tensor';
 import type { LowerContext, Port, TensorSpec } from '../ops/op-def';
+import type { VariableAttrs } from '../ops/state';
 import { pruneToFetches } from './prune';
 
 /** Where variable values live: owned by the session, shared by all its plans. */
 export interface VariableStore {
-  bufferFor(variable: Operation): BackendBuffer;
+  /** The variable's buffer, allocated with `shape` on first use. */
+  bufferFor(variable: Operation, shape: readonly number[]): BackendBuffer;
+  /** The shape a variable's buffer was allocated with, if it has one. */
+  allocatedShape(variable: Operation): readonly number[] | undefined;
 }
 
 export interface FeedSlot {
@@ -86,8 +90,16 @@ function build(backend: Backend, variables: VariableStore, req: CompileRequest, 
   const reads = new Set<Operation>();
   const assigns = new Set<Operation>();
 
+  const variablePort = (variable: Operation, shape: readonly number[]): Port => {
+    const t = variable.outputs[0];
+    const port = { buffer: variables.bufferFor(variable, shape), shape: [...shape], dtype: t.dtype };
+    ports.set(t, port);
+    return port;
+  };
+
   for (const op of order) {
-    const inputs = op.inputs.map((t) => ports.get(t) as Port);
+    if (op.type === 'Assign') bindFirstAssignment(op, ports, variablePort);
+    const inputs = op.inputs.map((t) => ports.get(t) ?? unshapedVariable(t));
     if (op.type === 'Placeholder') {
       const t = op.outputs[0];
       throw new InvalidArgumentError(
@@ -95,8 +107,9 @@ function build(backend: Backend, variables: VariableStore, req: CompileRequest, 
       );
     }
     if (op.type === 'VariableV2') {
-      const t = op.outputs[0];
-      ports.set(t, { buffer: variables.bufferFor(op), shape: t.shape as number[], dtype: t.dtype });
+      // A variable of partly unknown shape has a buffer once assigned; until then its first Assign binds it.
+      const shape = knownVariableShape(op, variables);
+      if (shape) variablePort(op, shape);
       continue;
     }
     noteVariableUse(op, reads, assigns);
@@ -122,6 +135,7 @@ function build(backend: Backend, variables: VariableStore, req: CompileRequest, 
 
   const fetches = req.fetchTensors.map((t) => {
     const port = ports.get(t);
+    if (!port && t.op.type === 'VariableV2') unshapedVariable(t);
     if (!port) throw new FailedPreconditionError(`fetch '${t.name}' was not computed by the plan`);
     return port;
   });
@@ -135,4 +149,45 @@ function noteVariableUse(op: Operation, reads: Set<Operation>, assigns: Set<Oper
     if (op.type === 'Assign' && i === 0) assigns.add(t.op);
     else reads.add(t.op);
   });
+}
+
+/**
+ * A variable's concrete shape: static, else its buffer's, else (optimizer state that starts filled)
+ * the shapes of the variables its dims come from.
+ */
+function knownVariableShape(op: Operation, variables: VariableStore): readonly number[] | undefined {
+  const t = op.outputs[0];
+  if (isFullyDefined(t.shape)) return t.shape;
+  const allocated = variables.allocatedShape(op);
+  if (allocated || (op.attrs as VariableAttrs).default_fill === undefined) return allocated;
+  const sources = (op.attrs as VariableAttrs).dim_sources ?? [];
+  const dims = (t.shape ?? []).map((d, i) => {
+    const source = sources[i];
+    if (d !== null || !source) return d;
+    const from = op.graph.get_tensor_by_name(source.tensor);
+    const shape = from.op.type === 'VariableV2' ? knownVariableShape(from.op, variables) : undefined;
+    return shape?.[source.axis < 0 ? source.axis + shape.length : source.axis] ?? null;
+  });
+  return isFullyDefined(dims) ? dims : undefined;
+}
+
+/** An Assign to a variable with no buffer yet gives it one shaped like the assigned value. */
+function bindFirstAssignment(op: Operation, ports: Map<Tensor, Port>, variablePort: (v: Operation, shape: readonly number[]) => Port): void {
+  const [ref, value] = op.inputs;
+  const valuePort = ports.get(value);
+  if (ports.has(ref) || ref.op.type !== 'VariableV2' || !valuePort) return;
+  if (!shapesCompatible(ref.shape, valuePort.shape)) {
+    throw new InvalidArgumentError(
+      `${op.type} '${op.name}': cannot assign a value of shape ${formatShape(valuePort.shape)} to variable '${ref.op.name}' of shape ${formatShape(ref.shape)}`,
+    );
+  }
+  variablePort(ref.op, valuePort.shape);
+}
+
+function unshapedVariable(t: Tensor): never {
+  if (t.op.type !== 'VariableV2') throw new FailedPreconditionError(`input '${t.name}' was not computed by the plan`);
+  throw new FailedPreconditionError(
+    `VariableV2 '${t.op.name}': its shape ${formatShape(t.shape)} is not known yet because it was never assigned; ` +
+      'initialise it with tf.assign(v, tf.normal(shape)) using the shapes from tf.infer_variable_shapes(loss, {feed_dict})',
+  );
 }

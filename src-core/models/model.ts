@@ -1,6 +1,7 @@
 /** What every model of the zoo builds: the tensors a trainer, the app and the CLI need. */
 import type { Operation } from '../graph/operation';
 import type { Tensor } from '../graph/tensor';
+import type { OptimizerName } from './optimizer-choice';
 
 export interface BuiltModel {
   /** Images placeholder, [null, 784] or [null, 1, 28, 28] depending on the model. */
@@ -18,4 +19,6 @@ export interface BuiltModel {
 
 export interface ModelOptions {
   learningRate: number;
+  /** The model's own choice when absent (the zoo entry's `defaultOptimizer`). */
+  optimizer?: OptimizerName;
 }

@@ -2,7 +2,8 @@
  * Lowering helpers: turn an op's concrete shapes into the simplified descriptors of the backend
  * interface (merged dims, broadcast strides, [outer, reduce, inner] views) once, at compile time.
  */
-import type { BinaryArgs, BinaryOp, ReduceOp, StridedCopyArgs, UnaryOp, ArgReduceOp } from '../../backends/interface';
+import type { BackendBuffer, BinaryArgs, MatMulArgs, BinaryOp, ReduceOp, StridedCopyArgs, UnaryOp, ArgReduceOp } from '../../backends/interface';
+import { typedArrayFrom, type DType } from '../graph/dtype';
 import { numElements, stridesOf } from '../graph/shape';
 import type { LowerContext, Port } from './op-def';
 
@@ -153,4 +154,87 @@ function emitReductionChain(ctx: LowerContext, x: Port, axes: readonly number[],
 /** Sizes of shape[0:start], shape[start:end], shape[end:]. */
 export function splitAt(shape: readonly number[], start: number, end: number): [number, number, number] {
   return [numElements(shape.slice(0, start)), numElements(shape.slice(start, end)), numElements(shape.slice(end))];
+}
+
+/** Emits one matmul; omitted fields default to a single, untransposed, unbatched product. */
+export function emitMatMul(
+  ctx: LowerContext, a: BackendBuffer, b: BackendBuffer, out: BackendBuffer, args: Partial<MatMulArgs> & { m: number; n: number; k: number },
+): void {
+  if (out.size === 0) return;
+  const full: MatMulArgs = { batch: 1, transposeA: false, transposeB: false, aBatchStride: 0, bBatchStride: 0, ...args };
+  const { backend } = ctx;
+  ctx.emit(() => backend.matmul(a, b, out, full));
+}
+
+/** A strided copy in its general form, before simplification (see StridedCopyArgs). */
+export interface CopyView {
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+  /** Absent: the output is written contiguously. */
+  outStrides?: readonly number[];
+  outOffset?: number;
+  accumulate?: boolean;
+}
+
+/**
+ * Simplifies a two-sided strided copy: size-1 dims dropped, adjacent dims merged where both the read
+ * and the write continue their pattern. A write that turns out to cover the whole `outSize`-element
+ * output contiguously loses its outStrides, so backends take their plain-gather fast paths.
+ */
+export function copyArgs(view: CopyView, outSize: number): StridedCopyArgs {
+  const outStrides = view.outStrides ?? stridesOf(view.shape);
+  const s: number[] = [];
+  const st: number[] = [];
+  const os: number[] = [];
+  for (let i = 0; i < view.shape.length; i++) {
+    const d = view.shape[i];
+    if (d === 1) continue;
+    const last = s.length - 1;
+    if (last >= 0 && st[last] === view.strides[i] * d && os[last] === outStrides[i] * d) {
+      s[last] *= d;
+      st[last] = view.strides[i];
+      os[last] = outStrides[i];
+    } else {
+      s.push(d);
+      st.push(view.strides[i]);
+      os.push(outStrides[i]);
+    }
+  }
+  if (s.length === 0) {
+    s.push(1);
+    st.push(0);
+    os.push(0);
+  }
+  const outOffset = view.outOffset ?? 0;
+  const dense = stridesOf(s);
+  const contiguous = outOffset === 0 && outSize === numElements(s) && os.every((v, i) => v === dense[i]);
+  const base = { shape: s, strides: st, offset: view.offset };
+  if (contiguous && !view.accumulate) return base;
+  return { ...base, outStrides: os, outOffset, ...(view.accumulate ? { accumulate: true } : {}) };
+}
+
+/** Emits one strided copy between two buffers (nothing when the view is empty). */
+export function emitCopy(ctx: LowerContext, x: BackendBuffer, out: BackendBuffer, view: CopyView): void {
+  if (numElements(view.shape) === 0) return;
+  const args = copyArgs(view, out.size);
+  const { backend } = ctx;
+  ctx.emit(() => backend.stridedCopy(x, out, args));
+}
+
+/**
+ * A plan-owned buffer holding compile-time values (an iota, window counts): written once when the plan
+ * is built, never by a step.
+ */
+export function emitConstant(ctx: LowerContext, dtype: DType, shape: readonly number[], values: ArrayLike<number>): Port {
+  const buffer = ctx.temp(dtype, numElements(shape));
+  const data = typedArrayFrom(dtype, values);
+  const { backend } = ctx;
+  if (buffer.size > 0) ctx.init(() => backend.write(buffer, data));
+  return { buffer, shape: [...shape], dtype };
+}
+
+/** [0, 1, ..., n-1] as a compile-time constant of `dtype`, shaped `shape` (n elements). */
+export function emitIota(ctx: LowerContext, dtype: DType, shape: readonly number[]): Port {
+  return emitConstant(ctx, dtype, shape, Array.from({ length: numElements(shape) }, (_, i) => i));
 }

@@ -1,6 +1,6 @@
 /** Graph plumbing: placeholders, variables, assignment, grouping and identity. */
 import type { DType } from '../graph/dtype';
-import { formatShape, isFullyDefined, shapesCompatible, type Shape } from '../graph/shape';
+import { formatShape, shapesCompatible, type Shape } from '../graph/shape';
 import { defineOp, type NodeInfo } from './op-def';
 import { emitUnary } from './lowering';
 import { opError } from './support';
@@ -28,10 +28,28 @@ export const Placeholder = defineOp<PlaceholderAttrs>({
   },
 });
 
+/** Where a not-yet-known dim of a variable comes from: dim `axis` (may be negative) of tensor `tensor`. */
+export interface DimSource {
+  tensor: string;
+  axis: number;
+}
+
 export interface VariableAttrs {
   dtype: DType;
-  shape: number[];
+  /**
+   * Fully known for `tf.Variable`. tinyflow's automatic layers may leave dims unknown (null): such a
+   * variable gets its buffer from its first assignment, and `tf.infer_variable_shapes` derives the dims
+   * from `dim_sources`.
+   */
+  shape: Shape;
   trainable: boolean;
+  /** Per dim: where an unknown dim comes from (null: the dim is known, or has no source). */
+  dim_sources?: (DimSource | null)[];
+  /**
+   * The value a variable holds before anything assigns it: the session fills it on first use (optimizer
+   * state, because tinyflow programs initialise only their weights). Absent: reading it first is an error.
+   */
+  default_fill?: number;
 }
 
 /** A variable's value lives on the session's backend; the plan binds its buffer, so there is no kernel. */
@@ -39,9 +57,7 @@ export const VariableV2 = defineOp<VariableAttrs>({
   type: 'VariableV2',
   stateful: true,
   inferOutputs(_inputs, attrs, node) {
-    if (!isFullyDefined(attrs.shape)) {
-      throw opError(node, `a variable needs a fully known shape, got ${formatShape(attrs.shape)}`);
-    }
+    if (attrs.shape === null) throw opError(node, 'a variable needs a known rank, got an unknown shape');
     return [{ dtype: attrs.dtype, shape: [...attrs.shape] }];
   },
   lower(_ctx, node) {

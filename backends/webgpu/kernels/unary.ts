@@ -1,0 +1,76 @@
+/**
+ * Element-wise unary ops: one shader per (op, dtype) from the expression table below. Exact ops are
+ * exact; exp/log/sqrt/tanh/... use WGSL builtins, whose accuracy the spec bounds (see the tolerances in
+ * test/conformance/webgpu.test.ts).
+ */
+import type { UnaryOp } from '../../interface';
+import type { GpuContext } from '../context';
+import type { WebGpuBuffer } from '../buffer';
+import { elementwiseKernel, scalarOf, type Scalar } from '../wgsl';
+
+function floatExpr(op: UnaryOp, v: string): string {
+  switch (op) {
+    case 'identity': return v;
+    case 'neg': return `-${v}`;
+    case 'abs': return `abs(${v})`;
+    case 'sign': return `sign(${v})`;
+    case 'exp': return `exp(${v})`;
+    case 'log': return `log(${v})`;
+    case 'sqrt': return `sqrt(${v})`;
+    case 'rsqrt': return `inverseSqrt(${v})`;
+    case 'square': return `${v} * ${v}`;
+    case 'reciprocal': return `1.0 / ${v}`;
+    case 'relu': return `max(${v}, 0.0)`;
+    case 'step': return `select(0.0, 1.0, ${v} > 0.0)`;
+    // exp(-|v|) never overflows; r = 1/(1+e) is sigmoid(|v|), and e*r its mirror for v < 0.
+    case 'sigmoid': return `sigmoidStable(${v})`;
+    // Some drivers compute tanh through exp and return NaN past |v| ~ 44; tanh(±10) is ±1 in float32.
+    case 'tanh': return `tanh(clamp(${v}, -10.0, 10.0))`;
+    case 'floor': return `floor(${v})`;
+    case 'ceil': return `ceil(${v})`;
+    case 'round': return `round(${v})`; // WGSL rounds halves to even, like TF's rint
+    case 'logicalNot': return `select(0.0, 1.0, ${v} == 0.0)`;
+  }
+}
+
+function intExpr(op: UnaryOp, v: string): string | null {
+  switch (op) {
+    case 'identity': return v;
+    case 'neg': return `-${v}`; // wraps for INT32_MIN, like two's complement negation
+    case 'abs': return `abs(${v})`;
+    case 'sign': return `sign(${v})`;
+    case 'square': return `${v} * ${v}`; // i32 multiplication wraps
+    case 'relu': return `max(${v}, 0i)`;
+    case 'step': return `select(0i, 1i, ${v} > 0i)`;
+    case 'logicalNot': return `select(0i, 1i, ${v} == 0i)`;
+    default: return null;
+  }
+}
+
+function boolExpr(op: UnaryOp, v: string): string | null {
+  if (op === 'identity') return v;
+  if (op === 'logicalNot') return `select(0u, 1u, ${v} == 0u)`;
+  return null;
+}
+
+const HELPERS = `fn sigmoidStable(v: f32) -> f32 {
+  let e = exp(-abs(v));
+  let r = 1.0 / (1.0 + e);
+  return select(e * r, r, v >= 0.0);
+}`;
+
+function expression(op: UnaryOp, scalar: Scalar): string {
+  const expr = scalar === 'f32' ? floatExpr(op, 'x[i]') : scalar === 'i32' ? intExpr(op, 'x[i]') : boolExpr(op, 'x[i]');
+  if (expr === null) throw new Error(`webgpu unary: ${op} is not defined for ${scalar === 'i32' ? 'int32' : 'bool'}`);
+  return expr;
+}
+
+export function unaryKernel(ctx: GpuContext, op: UnaryOp, x: WebGpuBuffer, out: WebGpuBuffer): void {
+  if (out.size === 0) return;
+  const scalar = scalarOf(x.dtype);
+  const expr = expression(op, scalar); // validates before compiling
+  const pipeline = ctx.pipeline(`unary:${op}:${scalar}`, () =>
+    elementwiseKernel(ctx.workgroupSize, [{ name: 'x', type: scalar }, { name: 'out', type: scalar, write: true }],
+      `  out[i] = ${expr};`, scalar === 'f32' ? HELPERS : ''));
+  ctx.dispatch(pipeline, [x.gpu('unary'), out.gpu('unary')], Int32Array.of(out.size), ctx.grid(out.size));
+}

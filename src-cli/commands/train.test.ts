@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { trainCommand, interruptCheckpointPath } from './train';
+import { UsageError } from '../usage';
+import { decodeSafetensors } from '../../src-core/checkpoint/safetensors';
+import { resolveDataDir } from '../../src-core/datasets/mnist-files';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tinyflow-cli-'));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `tinyflow train ARGS` in-process and returns the exit code and everything it printed. */
+async function train(argv: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+  const code = await trainCommand(argv);
+  vi.restoreAllMocks();
+  return { code, out: lines.join('\n') };
+}
+
+const jsonOf = (out: string) => JSON.parse(out) as { testAccuracy: number; savedPath?: string; steps: number; optimizer: string };
+
+describe('tinyflow train', () => {
+  it('prints one line per epoch with the mean loss and test accuracy', async () => {
+    const { code, out } = await train(['--model', 'softmax', '--epochs', '2', '--batch', '200']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^epoch 1 · step 40 · loss \d+\.\d{4} · test accuracy 0\.\d{4}$/m);
+    expect(out).toMatch(/^epoch 2 · step 80 · loss/m);
+    expect(out).toMatch(/optimizer sgd, learning rate 0.5/);
+  });
+
+  it('--save writes a checkpoint and --resume continues from it: accuracy after resuming is at least as good', async () => {
+    const path = join(dir, 'mlp.safetensors');
+    const first = jsonOf((await train(['--model', 'mlp', '--steps', '60', '--save', path, '--json'])).out);
+    expect(first.savedPath).toBe(path);
+    expect(first.optimizer).toBe('adam');
+    const names = [...decodeSafetensors(readFileSync(path), path).tensors.keys()];
+    expect(names).toEqual(expect.arrayContaining(['fc1/weight', 'fc1/weight/Adam', 'fc1/weight/Adam_1', 'beta1_power', 'fc2/bias']));
+    // Resuming with no further steps reproduces the saved model exactly.
+    const same = jsonOf((await train(['--model', 'mlp', '--steps', '0', '--resume', path, '--json'])).out);
+    expect(same.testAccuracy).toBe(first.testAccuracy);
+    const resumed = jsonOf((await train(['--model', 'mlp', '--steps', '60', '--resume', path, '--data', dirOfBundled(), '--json'])).out);
+    expect(resumed.testAccuracy).toBeGreaterThanOrEqual(first.testAccuracy);
+    const fresh = jsonOf((await train(['--model', 'mlp', '--steps', '60', '--json'])).out);
+    expect(fresh.testAccuracy).toBe(first.testAccuracy);
+  });
+
+  it('trains with another optimizer than the model default', async () => {
+    const { code, out } = await train(['--model', 'softmax', '--steps', '50', '--optimizer', 'momentum', '--json']);
+    expect(code).toBe(0);
+    expect(jsonOf(out).optimizer).toBe('momentum');
+    expect(jsonOf(out).testAccuracy).toBeGreaterThan(0.8);
+  });
+
+  it('rejects an unknown optimizer, conflicting data options and a missing checkpoint', async () => {
+    await expect(trainCommand(['--optimizer', 'rmsprop'])).rejects.toThrow(UsageError);
+    await expect(trainCommand(['--optimizer', 'rmsprop'])).rejects.toThrow(/unknown optimizer 'rmsprop'; available: sgd, momentum, adam/);
+    await expect(trainCommand(['--data', '/a', '--data-dir', '/b'])).rejects.toThrow(/--data and --data-dir are the same option/);
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    await expect(trainCommand(['--steps', '1', '--resume', join(dir, 'absent.safetensors')])).rejects.toThrow(/checkpoint '.*absent.safetensors' does not exist/);
+  });
+
+  it('Ctrl-C stops after the current step, saves a checkpoint (default path without --save) and exits 130', async () => {
+    const bin = fileURLToPath(new URL('../../bin/tinyflow.mjs', import.meta.url));
+    const child = spawn(process.execPath, [bin, 'train', '--model', 'softmax', '--epochs', '1000', '--batch', '50'], {
+      cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += String(d)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d) => {
+          out += String(d);
+          if (/^epoch 1 /m.test(out)) resolve();
+        });
+        void exited.then((code) => reject(new Error(`train exited early (${code}): ${err}`)));
+      });
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    const saved = join(dir, interruptCheckpointPath('softmax'));
+    expect(out).toMatch(/interrupted: saving a checkpoint/);
+    expect(out).toContain(`checkpoint saved to ${interruptCheckpointPath('softmax')}`);
+    expect(existsSync(saved)).toBe(true);
+    const { tensors } = decodeSafetensors(readFileSync(saved), saved);
+    expect(tensors.get('W')?.shape).toEqual([784, 10]);
+  });
+});
+
+/** The directory the default data comes from, so `--data DIR` names the same data explicitly. */
+function dirOfBundled(): string {
+  return resolveDataDir(undefined).dir;
+}

@@ -1,0 +1,44 @@
+/**
+ * `tf.train`: the optimizers and the Saver. Each is a factory that works with and without `new`, and
+ * `instanceof` sees through it (`opt instanceof tf.train.AdamOptimizer`).
+ */
+import { Tensor } from '../../graph/tensor';
+import { Adam, type AdamOptions } from './adam';
+import { GradientDescent, type GradientDescentOptions } from './gradient-descent';
+import { Momentum, type MomentumOptions } from './momentum';
+import { Saver as SaverClass, type SaverOptions } from '../saver';
+
+export { Optimizer, type GradAndVar, type MinimizeOptions, type ComputeGradientsOptions, type ApplyGradientsOptions } from './optimizer';
+export type { AdamOptions, GradientDescentOptions, MomentumOptions, SaverOptions };
+
+type Factory<A extends unknown[], T> = {
+  (...args: A): T;
+  new (...args: A): T;
+};
+
+function factory<A extends unknown[], T extends object>(cls: { prototype: T }, make: (...args: A) => T): Factory<A, T> {
+  // A function that returns an object gives that object to `new` as well.
+  const f = function (...args: A): T {
+    return make(...args);
+  };
+  f.prototype = cls.prototype;
+  return f as unknown as Factory<A, T>;
+}
+
+export const GradientDescentOptimizer = factory(GradientDescent, (learning_rate: number | Tensor, options?: GradientDescentOptions) =>
+  new GradientDescent(learning_rate, options));
+export type GradientDescentOptimizer = GradientDescent;
+
+export const MomentumOptimizer = factory(Momentum, (learning_rate: number | Tensor, momentum: number, options?: MomentumOptions) =>
+  new Momentum(learning_rate, momentum, options));
+export type MomentumOptimizer = Momentum;
+
+/** AdamOptimizer(learning_rate?, {beta1, beta2, epsilon, name}) or AdamOptimizer({learning_rate, ...}). */
+export const AdamOptimizer = factory(Adam, (learning_rate?: number | Tensor | AdamOptions, options?: AdamOptions) =>
+  typeof learning_rate === 'object' && !(learning_rate instanceof Tensor)
+    ? new Adam(undefined, { ...learning_rate, ...options })
+    : new Adam(learning_rate, options));
+export type AdamOptimizer = Adam;
+
+export const Saver = factory(SaverClass, (options?: SaverOptions) => new SaverClass(options));
+export type Saver = SaverClass;
