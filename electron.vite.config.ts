@@ -3,12 +3,28 @@
  * so both hosts spawn the same out/main/compute-worker.js), preload (CommonJS, as a sandboxed preload
  * must be) and the renderer (Vue), each in its own block.
  */
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineConfig } from 'electron-vite';
+import { defineConfig, type Plugin } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+
+/**
+ * The wasm backend loads kernels.wasm from beside its module (`new URL('./kernels.wasm',
+ * import.meta.url)`); the Node build does not copy such assets, so put it beside the bundled worker.
+ */
+function copyWasmKernels(outDir: string): Plugin {
+  return {
+    name: 'tinyflow-copy-wasm-kernels',
+    writeBundle() {
+      mkdirSync(outDir, { recursive: true });
+      copyFileSync(resolve('backends/wasm/kernels.wasm'), resolve(outDir, 'kernels.wasm'));
+    },
+  };
+}
 
 export default defineConfig({
   main: {
+    plugins: [copyWasmKernels('out/main')],
     build: {
       outDir: 'out/main',
       rollupOptions: {

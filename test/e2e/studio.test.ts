@@ -75,7 +75,8 @@ describe.skipIf(chromiumMissing)('tinyflow studio in headless Chromium (web host
     for (const backend of targets) {
       const before = await stepOf(page);
       await page.getByTestId('backend').selectOption(backend);
-      if (backends.length === 1) await page.getByTestId('switch-backend').click(); // cpu → cpu: a fresh session
+      // Moves the running session's variables to the selected backend (cpu → cpu: a fresh session).
+      await page.getByTestId('switch-backend').click();
       await expect.poll(() => page.getByTestId('running-backend').textContent()).toBe(backend);
       await expect.poll(() => stepOf(page), { timeout: 15_000 }).toBeGreaterThan(before + 5);
       expect(await page.getByTestId('train-error').count()).toBe(0);
