@@ -7,6 +7,7 @@ import type { BackendFactory } from './interface';
 import { registerBackend, registeredBackends } from './registry';
 import { createCpuBackend } from './cpu';
 import { wasmBackendFactory } from './wasm';
+import { webgpuHardwareBackendFactory } from './webgpu';
 
 interface BuiltinBackend {
   readonly name: string;
@@ -18,6 +19,9 @@ const BUILTIN_BACKENDS: readonly BuiltinBackend[] = [
   { name: 'cpu', factory: createCpuBackend, priority: 0 },
   // Synchronous in Node (a plain `tf.Session()` can pick it); a Promise in a browser until compiled.
   { name: 'wasm', factory: wasmBackendFactory, priority: 10 },
+  // Hardware adapters only: a software adapter (llvmpipe, SwiftShader) is slower than cpu, so 'best'
+  // must not pick it. Tests use the any-adapter factory directly for correctness.
+  { name: 'webgpu', factory: webgpuHardwareBackendFactory, priority: 20 },
 ];
 
 // Guarded so a second evaluation of this module (hot reload, two bundles) does not hit the name clash check.

@@ -7,7 +7,7 @@
  */
 import {
   BufferUsage, MapMode,
-  type GpuBuffer, type GpuCommandEncoder, type GpuComputePassEncoder, type GpuComputePipeline, type GpuDevice,
+  type GpuBuffer, type GpuCommandEncoder, type GpuComputePassEncoder, type GpuComputePipeline, type GpuDevice, type GpuError,
 } from './gpu-types';
 import { BufferPool } from './pool';
 
@@ -30,13 +30,17 @@ export class GpuContext {
   /** Params buffers referenced by the open encoder: reusable once it is submitted (queue order). */
   private paramsInFlight: GpuBuffer[] = [];
   private failure: Error | null = null;
+  /** The most recent buffer creation, named in an out-of-memory error. */
+  private lastCreated = 'no buffer yet';
+  /** Buffers created inside the open error scope, named if it reports out-of-memory. */
+  private createdInScope: string[] = [];
   private disposed = false;
   /** Resolves with the loss message when the device is lost (never rejects). */
   readonly lost: Promise<string>;
   /** Counters the batching tests read. */
   readonly stats = { submits: 0, mapAsyncCalls: 0, dispatches: 0, pipelinesCompiled: 0 };
 
-  constructor(readonly device: GpuDevice, readonly description: string) {
+  constructor(readonly device: GpuDevice, readonly description: string, readonly software = false) {
     const limits = device.limits;
     this.workgroupSize = Math.min(256, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
     this.tile = this.workgroupSize >= 256 && limits.maxComputeWorkgroupSizeY >= 16 ? 16 : 8;
@@ -49,6 +53,17 @@ export class GpuContext {
       if (!this.disposed) this.failure ??= new Error(`webgpu device lost: ${reason}`);
       return reason;
     });
+    // Errors outside the allocation scope (a kernel bug, OOM in a queue write) arrive here; the next call throws.
+    device.addEventListener('uncapturederror', (event) => this.onUncapturedError(event.error));
+  }
+
+  /** An error no scope caught: out-of-memory becomes the backend's failure; others are kernel bugs, also fatal. */
+  onUncapturedError(error: GpuError): void {
+    if (this.disposed) return;
+    const kind = error.constructor.name;
+    this.failure ??= kind === 'GPUOutOfMemoryError'
+      ? new Error(`webgpu alloc: out of memory after creating a ${this.lastCreated} (device limit ${this.maxBufferBytes} bytes per buffer): ${error.message}`)
+      : new Error(`webgpu: ${kind}: ${error.message}`);
   }
 
   get isDisposed(): boolean {
@@ -65,20 +80,27 @@ export class GpuContext {
     if (size > this.maxBufferBytes) {
       throw new Error(`webgpu alloc: a ${role} buffer of ${size} bytes exceeds the device limit of ${this.maxBufferBytes} bytes`);
     }
-    // Out-of-memory is reported asynchronously; the error surfaces on the next call instead of later as garbage.
-    this.device.pushErrorScope('out-of-memory');
-    const buffer = this.device.createBuffer({ size, usage, label: role });
-    void this.device.popErrorScope().then(
-      (error) => {
-        if (error !== null) {
-          this.failure ??= new Error(
-            `webgpu alloc: out of memory creating a ${role} buffer of ${size} bytes (device limit ${this.maxBufferBytes} bytes per buffer): ${error.message}`,
-          );
-        }
-      },
-      () => undefined, // a lost device rejects the scope; `lost` reports that
-    );
-    return buffer;
+    // One 'out-of-memory' scope spans the creations since the last read, which pops it (checkAllocations).
+    if (this.createdInScope.length === 0) this.device.pushErrorScope('out-of-memory');
+    this.createdInScope.push(`a ${role} buffer of ${size} bytes`);
+    this.lastCreated = `${role} buffer of ${size} bytes`;
+    return this.device.createBuffer({ size, usage, label: role });
+  }
+
+  /**
+   * Pops the allocation scope and turns an out-of-memory error into a failure naming the buffers and
+   * the limit. One scope per read keeps it cheap; a pop never overlaps another, and it settles before
+   * the read maps its staging buffer.
+   */
+  private async checkAllocations(): Promise<void> {
+    if (this.createdInScope.length === 0) return;
+    const created = this.createdInScope.splice(0);
+    const error = await this.device.popErrorScope().catch(() => null);
+    if (error !== null) {
+      this.failure ??= new Error(
+        `webgpu alloc: out of memory creating ${created.join(', ')} (device limit ${this.maxBufferBytes} bytes per buffer): ${error.message}`,
+      );
+    }
   }
 
   pipeline(key: string, code: () => string): GpuComputePipeline {
@@ -154,6 +176,8 @@ export class GpuContext {
 
   /** The first `bytes` of a buffer after all recorded work: one copy into a pooled MAP_READ buffer. */
   async read(buffer: GpuBuffer, bytes: number): Promise<ArrayBuffer> {
+    await this.checkAllocations();
+    if (this.failure !== null) throw this.failure;
     if (bytes === 0) return new ArrayBuffer(0);
     const staging = this.staging.take(bytes, STAGING_USAGE);
     this.closePass();
@@ -166,6 +190,8 @@ export class GpuContext {
     try {
       await Promise.race([staging.mapAsync(MapMode.READ, 0, staging.size), lost]);
     } catch (error) {
+      // A destroyed device may reject the map before `lost` resolves: give it a moment to name the cause.
+      await Promise.race([this.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
       if (this.failure !== null) throw this.failure;
       throw error;
     }

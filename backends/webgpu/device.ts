@@ -11,6 +11,15 @@ export interface AcquiredDevice {
   readonly device: GpuDevice;
   /** How the adapter was found, for error messages and `tinyflow info`. */
   readonly description: string;
+  /** A CPU rasteriser (llvmpipe, lavapipe, SwiftShader): correct, but slower than the cpu backend. */
+  readonly software: boolean;
+}
+
+function isSoftware(adapter: GpuAdapter): boolean {
+  const info = adapter.info;
+  if (info?.isFallbackAdapter === true) return true;
+  const text = [info?.vendor, info?.architecture, info?.device, info?.description].join(' ');
+  return /llvmpipe|lavapipe|swiftshader/i.test(text);
 }
 
 interface WebGpuModule {
@@ -47,6 +56,21 @@ async function loadNodeBinding(): Promise<WebGpuModule> {
   return mod;
 }
 
+/**
+ * Dawn instances, made once per process and kept referenced. A Dawn instance owns native threads and
+ * an EGL display; letting one be garbage-collected (a new `create()` per backend) made the process
+ * abort intermittently with std::system_error on llvmpipe.
+ */
+let dawnInstances: Promise<{ native: Gpu; gles: Gpu }> | undefined;
+
+function nodeInstances(): Promise<{ native: Gpu; gles: Gpu }> {
+  dawnInstances ??= loadNodeBinding().then((binding) => ({
+    native: binding.create([]),
+    gles: binding.create(['backend=opengles']),
+  }));
+  return dawnInstances;
+}
+
 async function findAdapter(): Promise<{ adapter: GpuAdapter; description: string }> {
   const gpu = navigatorGpu();
   if (gpu !== undefined) {
@@ -55,16 +79,16 @@ async function findAdapter(): Promise<{ adapter: GpuAdapter; description: string
     return { adapter, description: `navigator.gpu${adapterName(adapter)}` };
   }
   if (!isNode()) throw new Error('WebGPU is not available in this host (no navigator.gpu)');
-  const binding = await loadNodeBinding();
-  const native = await binding.create([]).requestAdapter();
+  const instances = await nodeInstances();
+  const native = await instances.native.requestAdapter();
   if (native !== null) return { adapter: native, description: `dawn${adapterName(native)}` };
-  const fallback = await binding.create(['backend=opengles']).requestAdapter({ featureLevel: 'compatibility' });
+  const fallback = await instances.gles.requestAdapter({ featureLevel: 'compatibility' });
   if (fallback !== null) return { adapter: fallback, description: `dawn opengles compatibility${adapterName(fallback)}` };
   throw new Error('no WebGPU adapter: Dawn found neither a native GPU adapter nor an OpenGL ES one (install mesa-vulkan-drivers libvulkan1 and set EGL_PLATFORM=surfaceless)');
 }
 
 function adapterName(adapter: GpuAdapter): string {
-  const d = adapter.info?.description ?? adapter.info?.vendor;
+  const d = [adapter.info?.device, adapter.info?.description].filter(Boolean).join(', ');
   return d ? ` (${d})` : '';
 }
 
@@ -88,5 +112,5 @@ function requiredLimits(l: GpuLimits): Partial<Record<keyof GpuLimits, number>> 
 export async function acquireDevice(): Promise<AcquiredDevice> {
   const { adapter, description } = await findAdapter();
   const device = await adapter.requestDevice({ requiredLimits: requiredLimits(adapter.limits), label: 'tinyflow' });
-  return { device, description };
+  return { device, description, software: isSoftware(adapter) };
 }

@@ -19,7 +19,9 @@ export interface GpuLimits {
 export interface GpuAdapterInfo {
   readonly vendor?: string;
   readonly architecture?: string;
+  readonly device?: string;
   readonly description?: string;
+  readonly isFallbackAdapter?: boolean;
 }
 
 export interface GpuRequestAdapterOptions {
@@ -47,8 +49,6 @@ export interface GpuError {
   readonly message: string;
 }
 
-export type GpuErrorFilter = 'validation' | 'out-of-memory' | 'internal';
-
 export interface GpuDevice {
   readonly limits: GpuLimits;
   readonly queue: GpuQueue;
@@ -65,8 +65,9 @@ export interface GpuDevice {
     entries: readonly { binding: number; resource: { buffer: GpuBuffer; offset?: number; size?: number } }[];
   }): GpuBindGroup;
   createCommandEncoder(): GpuCommandEncoder;
-  pushErrorScope(filter: GpuErrorFilter): void;
+  pushErrorScope(filter: 'validation' | 'out-of-memory' | 'internal'): void;
   popErrorScope(): Promise<GpuError | null>;
+  addEventListener(type: 'uncapturederror', listener: (event: { readonly error: GpuError }) => void): void;
   destroy(): void;
 }
 

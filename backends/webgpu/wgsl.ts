@@ -23,6 +23,8 @@ export function declare(bindings: readonly Binding[]): string {
     (b, i) => `@group(0) @binding(${i}) var<storage, ${b.write ? 'read_write' : 'read'}> ${b.name}: array<${b.type}>;`,
   );
   lines.push(`@group(0) @binding(${bindings.length}) var<storage, read> p: array<i32>;`);
+  // ±Infinity as private variables: WGSL rejects a constant expression that evaluates to infinity.
+  lines.push('var<private> posInfBits: u32 = 0x7f800000u;', 'var<private> negInfBits: u32 = 0xff800000u;');
   return lines.join('\n');
 }
 
@@ -43,9 +45,9 @@ ${body}
 `;
 }
 
-/** The float32 constants WGSL has no literal for. */
-export const F32_INF = 'bitcast<f32>(0x7f800000u)';
-export const F32_NEG_INF = 'bitcast<f32>(0xff800000u)';
+/** The float32 constants WGSL has no literal for (the bits are declared by `declare`). */
+export const F32_INF = 'bitcast<f32>(posInfBits)';
+export const F32_NEG_INF = 'bitcast<f32>(negInfBits)';
 export const I32_MIN = 'bitcast<i32>(0x80000000u)';
 export const I32_MAX = '2147483647i';
 
