@@ -15,6 +15,9 @@ export const REQUEST_CHANNELS = [
   'compare:run',
   'compare:coverage',
   'dialog:pick-data-dir',
+  'checkpoint:save',
+  'checkpoint:open',
+  'checkpoint:list',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
@@ -23,7 +26,12 @@ export const EVENT_CHANNELS = ['train:progress', 'worker:status'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 /** Channels the host (main process or web host) answers itself; every other channel goes to the worker. */
-export const HOST_CHANNELS: readonly RequestChannel[] = ['dialog:pick-data-dir'];
+export const HOST_CHANNELS = ['dialog:pick-data-dir', 'checkpoint:save', 'checkpoint:open', 'checkpoint:list'] as const satisfies readonly RequestChannel[];
+export type HostChannel = (typeof HOST_CHANNELS)[number];
+
+export function isHostChannel(channel: RequestChannel): channel is HostChannel {
+  return (HOST_CHANNELS as readonly string[]).includes(channel);
+}
 
 export function isRequestChannel(value: unknown): value is RequestChannel {
   return typeof value === 'string' && (REQUEST_CHANNELS as readonly string[]).includes(value);

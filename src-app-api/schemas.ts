@@ -5,6 +5,14 @@
  */
 import { z } from 'zod';
 import type { EventChannel, RequestChannel } from './channels';
+import {
+  CheckpointInfoSchema,
+  CheckpointListResponse,
+  CheckpointOpenRequest,
+  CheckpointSaveRequest,
+  OptimizerSchema,
+  RestoredSchema,
+} from './checkpoint-schemas';
 
 const finite = z.number().finite();
 const pixels784 = z.array(z.number().min(0).max(1)).length(784);
@@ -14,6 +22,7 @@ export const TrainConfigSchema = z.strictObject({
   backend: z.string().min(1).max(64),
   /** null: the bundled digits; else a folder of IDX files (MNIST or Fashion-MNIST). */
   dataDir: z.string().min(1).max(4096).nullable(),
+  optimizer: OptimizerSchema,
   learningRate: finite.positive().max(100),
   batchSize: z.number().int().min(1).max(10_000),
   epochs: z.number().int().min(1).max(1000),
@@ -40,6 +49,8 @@ export const ProgressSchema = z.strictObject({
   lossPoints: z.array(z.tuple([z.number().int(), finite])),
   accuracyPoints: z.array(z.tuple([z.number().int(), finite])),
   error: z.string().nullable(),
+  /** Set when the session came back from a checkpoint or an autosave, so the UI can say where from. */
+  restored: RestoredSchema.nullable(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
@@ -50,7 +61,7 @@ export const WorkerStatusSchema = z.strictObject({
 });
 export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
-const ModelInfoSchema = z.strictObject({ name: z.string(), description: z.string(), defaultLearningRate: finite, code: z.string() });
+const ModelInfoSchema = z.strictObject({ name: z.string(), description: z.string(), defaultLearningRate: finite, defaultOptimizer: OptimizerSchema, code: z.string() });
 const empty = z.strictObject({});
 const ok = z.strictObject({ ok: z.literal(true) });
 
@@ -82,7 +93,14 @@ const MisclassifiedSchema = z.strictObject({ index: z.number().int(), label: z.n
 export const API = {
   'app:info': {
     request: empty,
-    response: z.strictObject({ models: z.array(ModelInfoSchema), backends: z.array(z.string()), progress: ProgressSchema, userSetSize: z.number().int() }),
+    response: z.strictObject({
+      models: z.array(ModelInfoSchema),
+      backends: z.array(z.string()),
+      /** A sensible learning rate per optimizer, for a model trained with another optimizer than its own. */
+      optimizerRates: z.strictObject({ sgd: finite, momentum: finite, adam: finite }),
+      progress: ProgressSchema,
+      userSetSize: z.number().int(),
+    }),
   },
   'train:start': { request: TrainConfigSchema, response: ok },
   'train:pause': { request: empty, response: ok },
@@ -115,6 +133,11 @@ export const API = {
   },
   'compare:coverage': { request: empty, response: CoverageSchema },
   'dialog:pick-data-dir': { request: empty, response: z.strictObject({ path: z.string().nullable() }) },
+  /** null: the save dialog was cancelled. */
+  'checkpoint:save': { request: CheckpointSaveRequest, response: z.strictObject({ checkpoint: CheckpointInfoSchema.nullable() }) },
+  /** null: the open dialog was cancelled. */
+  'checkpoint:open': { request: CheckpointOpenRequest, response: z.strictObject({ checkpoint: CheckpointInfoSchema.nullable() }) },
+  'checkpoint:list': { request: empty, response: CheckpointListResponse },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const EVENTS = {

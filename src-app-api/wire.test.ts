@@ -5,6 +5,11 @@ import { ApiValidationError, parsePayload, parseRequest } from './wire';
 import { WorkerSupervisor } from '../src-main/worker/supervisor';
 import { spawnComputeWorker } from '../src-main/worker/spawn-worker';
 import { ApiRouter } from '../src-main/router';
+import { checkpointHandlers } from '../src-main/checkpoints/host-handlers';
+import { CheckpointLibrary } from '../src-main/checkpoints/library';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const channel = fc.constantFrom(...REQUEST_CHANNELS);
 /** Values that are never valid payloads: wrong types, extra keys, out-of-range numbers. */
@@ -43,7 +48,7 @@ describe('IPC schemas', () => {
 
   it('accept every valid train config', () => {
     const config = fc.record({
-      model: fc.constant('softmax'), backend: fc.constant('cpu'), dataDir: fc.constant(null),
+      model: fc.constant('softmax'), backend: fc.constant('cpu'), dataDir: fc.constant(null), optimizer: fc.constantFrom('sgd', 'momentum', 'adam'),
       learningRate: fc.double({ min: 0.001, max: 10, noNaN: true }), batchSize: fc.integer({ min: 1, max: 10000 }),
       epochs: fc.integer({ min: 1, max: 1000 }), steps: fc.option(fc.integer({ min: 1, max: 1e6 })),
     });
@@ -53,7 +58,8 @@ describe('IPC schemas', () => {
 
 describe('the compute worker under malformed messages', () => {
   const supervisor = new WorkerSupervisor({ spawn: spawnComputeWorker, onEvent: () => undefined });
-  const router = new ApiRouter(supervisor, { 'dialog:pick-data-dir': async () => ({ path: null }) });
+  const library = new CheckpointLibrary(mkdtempSync(join(tmpdir(), 'tinyflow-wire-')));
+  const router = new ApiRouter(supervisor, { 'dialog:pick-data-dir': async () => ({ path: null }), ...checkpointHandlers(supervisor, library, null) });
   afterAll(() => supervisor.close());
 
   it('rejects each one by channel, and keeps running', async () => {

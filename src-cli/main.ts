@@ -1,6 +1,8 @@
 /** The `tinyflow` command: dispatches to its subcommands. */
 import { trainCommand, TRAIN_USAGE } from './commands/train';
 import { infoCommand, INFO_USAGE } from './commands/info';
+import { benchCommand, BENCH_USAGE } from './commands/bench';
+import { studioCommand, STUDIO_USAGE } from './commands/studio';
 import { UsageError } from './usage';
 import { OpError } from '../src-core/errors';
 
@@ -9,10 +11,16 @@ const USAGE = `usage: tinyflow <command> [options]
 commands:
   train     train a model headlessly and report its test accuracy
   info      list the backends (availability, capabilities) and the registered op types
+  studio    start tinyflow studio in a browser (--web)
+  bench     time our backends against TF.js and numpy on the same workloads
 
 ${TRAIN_USAGE}
 
-${INFO_USAGE}`;
+${INFO_USAGE}
+
+${STUDIO_USAGE}
+
+${BENCH_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -22,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
         return await trainCommand(rest);
       case 'info':
         return await infoCommand(rest);
+      case 'bench':
+        return await benchCommand(rest);
+      case 'studio':
+        return await studioCommand(rest);
       case undefined:
       case 'help':
       case '--help':

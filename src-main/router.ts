@@ -3,15 +3,13 @@
  * arrival (a rejection names the channel), answers host channels itself and forwards the rest to the
  * compute worker. A malformed message costs an error reply, never the worker.
  */
-import type { RequestChannel } from '../src-app-api/channels';
-import type { Res } from '../src-app-api/schemas';
+import { isHostChannel, type HostChannel, type RequestChannel } from '../src-app-api/channels';
+import type { Req, Res } from '../src-app-api/schemas';
 import { errorMessage, parsePayload, parseRequest, type ResponseEnvelope } from '../src-app-api/wire';
 import type { WorkerChannel } from './worker/engine';
 import type { WorkerSupervisor } from './worker/supervisor';
 
-export interface HostHandlers {
-  'dialog:pick-data-dir': () => Promise<Res<'dialog:pick-data-dir'>>;
-}
+export type HostHandlers = { [C in HostChannel]: (payload: Req<C>) => Promise<Res<C>> };
 
 export class ApiRouter {
   constructor(private readonly supervisor: WorkerSupervisor, private readonly host: HostHandlers) {}
@@ -19,7 +17,10 @@ export class ApiRouter {
   /** One request whose channel the transport already knows (Electron: one ipcMain handler per channel). */
   async dispatch(channel: RequestChannel, payload: unknown): Promise<unknown> {
     const request = parsePayload(channel, payload);
-    if (channel === 'dialog:pick-data-dir') return this.host['dialog:pick-data-dir']();
+    if (isHostChannel(channel)) {
+      const handler = this.host[channel] as (p: unknown) => Promise<unknown>;
+      return handler(request);
+    }
     return this.supervisor.request(channel as WorkerChannel, request as never);
   }
 

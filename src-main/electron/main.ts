@@ -6,7 +6,10 @@ import { app, BrowserWindow, dialog, Menu, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EVENT_CHANNELS } from '../../src-app-api/channels';
 import type { EventEnvelope } from '../../src-app-api/wire';
+import { autosaveBeforeExit, checkpointHandlers } from '../checkpoints/host-handlers';
+import { AUTOSAVE_MS, CheckpointLibrary, studioHome } from '../checkpoints/library';
 import { ApiRouter } from '../router';
+import { nativeCheckpointDialogs } from './dialogs';
 import { spawnComputeWorker } from '../worker/spawn-worker';
 import { WorkerSupervisor } from '../worker/supervisor';
 import { registerIpc } from './ipc';
@@ -16,8 +19,13 @@ import { lockDown, SECURE_PREFERENCES } from './security';
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(fileURLToPath(new URL('../renderer/index.html', import.meta.url))).href;
 let window: BrowserWindow | null = null;
 
+const library = new CheckpointLibrary(studioHome(app.getPath('userData')));
+library.ensureFolders();
+const { autosavePath } = library;
 const supervisor = new WorkerSupervisor({
-  spawn: spawnComputeWorker,
+  spawn: () => spawnComputeWorker({ autosavePath, autosaveMs: AUTOSAVE_MS }),
+  autosavePath,
+  restoreOnStart: true,
   onEvent: (channel, payload) => {
     if (window && !window.isDestroyed() && EVENT_CHANNELS.includes(channel)) {
       window.webContents.send('tinyflow:event', { kind: 'event', channel, payload } satisfies EventEnvelope);
@@ -31,6 +39,7 @@ const router = new ApiRouter(supervisor, {
     const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
   },
+  ...checkpointHandlers(supervisor, library, nativeCheckpointDialogs(() => window, library.folder)),
 });
 
 function createWindow(): void {
@@ -67,5 +76,7 @@ void app.whenReady().then(() => {
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
 });
 app.on('window-all-closed', () => {
-  void supervisor.close().finally(() => app.quit());
+  void autosaveBeforeExit(supervisor, autosavePath)
+    .then(() => supervisor.close())
+    .finally(() => app.quit());
 });

@@ -46,7 +46,8 @@ describe('web host', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'renderer-'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>');
-    host = await startWebHost({ rendererDir: dir });
+    // Never the user's own ~/.tinyflow-studio: checkpoints and the autosave go to a temp folder.
+    host = await startWebHost({ rendererDir: dir, home: mkdtempSync(join(tmpdir(), 'studio-home-')) });
   });
   afterAll(() => host.close());
 
@@ -74,6 +75,10 @@ describe('web host', () => {
     expect(JSON.parse(await nextText(socket))).toMatchObject({ ok: false });
     socket.write(clientFrame(1, JSON.stringify({ kind: 'request', id: 2, channel: 'app:info', payload: {} })));
     expect(JSON.parse(await nextText(socket))).toMatchObject({ id: 2, ok: true, result: { backends: expect.arrayContaining(['cpu']) } });
+    socket.write(clientFrame(1, JSON.stringify({ kind: 'request', id: 3, channel: 'checkpoint:open', payload: { source: 'folder', name: '../../etc/passwd' } })));
+    expect(JSON.parse(await nextText(socket))).toMatchObject({ id: 3, ok: false, error: expect.stringContaining("IPC 'checkpoint:open': rejected: name") });
+    socket.write(clientFrame(1, JSON.stringify({ kind: 'request', id: 4, channel: 'checkpoint:list', payload: {} })));
+    expect(JSON.parse(await nextText(socket))).toMatchObject({ id: 4, ok: true, result: { nativeDialogs: false, folder: [], recent: [] } });
     socket.destroy();
   });
 });

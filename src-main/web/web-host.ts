@@ -10,6 +10,8 @@ import type { Duplex } from 'node:stream';
 import type { EventChannel } from '../../src-app-api/channels';
 import type { EventPayload } from '../../src-app-api/schemas';
 import type { EventEnvelope } from '../../src-app-api/wire';
+import { autosaveBeforeExit, checkpointHandlers } from '../checkpoints/host-handlers';
+import { AUTOSAVE_MS, CheckpointLibrary, studioHome } from '../checkpoints/library';
 import { ApiRouter } from '../router';
 import { spawnComputeWorker } from '../worker/spawn-worker';
 import { WorkerSupervisor } from '../worker/supervisor';
@@ -20,6 +22,9 @@ export interface WebHostOptions {
   rendererDir: string;
   /** 0 picks a free port. */
   port?: number;
+  /** The user-data directory (checkpoints, autosave, recent files); default: studioHome(). */
+  home?: string;
+  autosaveMs?: number;
 }
 
 export interface WebHost {
@@ -37,9 +42,21 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const text = JSON.stringify({ kind: 'event', channel, payload } satisfies EventEnvelope);
     for (const c of clients) c.send(text);
   };
-  const supervisor = new WorkerSupervisor({ spawn: spawnComputeWorker, onEvent: broadcast });
-  // No native dialogs in a browser: the Train view's text field is the way to give a folder.
-  const router = new ApiRouter(supervisor, { 'dialog:pick-data-dir': async () => ({ path: null }) });
+  const library = new CheckpointLibrary(options.home ?? studioHome());
+  library.ensureFolders();
+  const { autosavePath } = library;
+  const supervisor = new WorkerSupervisor({
+    spawn: () => spawnComputeWorker({ autosavePath, autosaveMs: options.autosaveMs ?? AUTOSAVE_MS }),
+    onEvent: broadcast,
+    autosavePath,
+    restoreOnStart: true,
+  });
+  const router = new ApiRouter(supervisor, {
+    // No native dialogs in a browser: the Train view's text field is the way to give a folder, and
+    // checkpoints live in the checkpoints folder under the user-data directory.
+    'dialog:pick-data-dir': async () => ({ path: null }),
+    ...checkpointHandlers(supervisor, library, null),
+  });
 
   let port = 0;
   const server = createServer((req, res) => void serveStatic(options.rendererDir, port, req, res));
@@ -81,6 +98,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     supervisor,
     async close() {
       for (const c of clients) c.close(1001);
+      await autosaveBeforeExit(supervisor, autosavePath);
       await supervisor.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

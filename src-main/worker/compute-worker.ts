@@ -3,17 +3,20 @@
  * every request on arrival, answers heartbeats. The Electron main process and the web host both spawn
  * this same module.
  */
-import { parentPort } from 'node:worker_threads';
-import { HOST_CHANNELS } from '../../src-app-api/channels';
+import { parentPort, workerData } from 'node:worker_threads';
+import { isHostChannel } from '../../src-app-api/channels';
 import { errorMessage, parseRequest, type ServerMessage } from '../../src-app-api/wire';
-import { ComputeEngine, type WorkerChannel } from './engine';
+import { parseInternal, WorkerDataSchema } from '../../src-app-api/worker-api';
+import { ComputeEngine, NO_AUTOSAVE, type WorkerChannel } from './engine';
 import type { HostToWorker, WorkerToHost } from './worker-protocol';
 
 if (parentPort === null) throw new Error('compute-worker must run as a worker_thread');
 const port = parentPort;
 const post = (message: WorkerToHost | ServerMessage): void => port.postMessage(message);
 
-const engine = new ComputeEngine((channel, payload) => post({ kind: 'event', channel, payload }));
+// No workerData (an older host, a test): run without autosaving rather than refuse to start.
+const options = workerData === undefined || workerData === null ? NO_AUTOSAVE : WorkerDataSchema.parse(workerData);
+const engine = new ComputeEngine((channel, payload) => post({ kind: 'event', channel, payload }), options);
 
 port.on('message', (raw: HostToWorker) => {
   if (typeof raw === 'object' && raw !== null && raw.kind === 'ping') {
@@ -26,9 +29,14 @@ port.on('message', (raw: HostToWorker) => {
 async function handle(raw: unknown): Promise<void> {
   const id = typeof raw === 'object' && raw !== null && 'id' in raw && typeof raw.id === 'number' ? raw.id : -1;
   try {
+    if (typeof raw === 'object' && raw !== null && 'kind' in raw && raw.kind === 'internal') {
+      const internal = parseInternal(raw);
+      post({ kind: 'response', id, ok: true, result: await engine.handleInternal(internal.channel, internal.payload) });
+      return;
+    }
     // Validated again here: the worker trusts no sender, and a bad message must not take it down.
     const request = parseRequest(raw);
-    if (HOST_CHANNELS.includes(request.channel)) throw new Error(`IPC '${request.channel}': answered by the host, not the worker`);
+    if (isHostChannel(request.channel)) throw new Error(`IPC '${request.channel}': answered by the host, not the worker`);
     const channel = request.channel as WorkerChannel;
     const result = await engine.handle(channel, request.payload as never);
     post({ kind: 'response', id, ok: true, result });

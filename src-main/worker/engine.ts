@@ -4,8 +4,13 @@
  */
 import { registeredBackends } from '../../backends';
 import { MODELS } from '../../src-core/models';
-import type { RequestChannel, EventChannel } from '../../src-app-api/channels';
+import type { RequestChannel, EventChannel, HostChannel } from '../../src-app-api/channels';
 import type { EventPayload, Req, Res } from '../../src-app-api/schemas';
+import type { OptimizerChoice } from '../../src-app-api/checkpoint-schemas';
+import type { InternalChannel, InternalReq, InternalRes, WorkerData } from '../../src-app-api/worker-api';
+import type { OptimizerName } from '../../src-core/models';
+import { DEFAULT_LEARNING_RATES } from '../../src-core/models/optimizer-choice';
+import { Autosaver } from './autosave';
 import { compareBackends } from './compare';
 import { opCoverage } from './coverage';
 import { loadData } from './datasets';
@@ -17,12 +22,19 @@ import { predict } from './predict';
 import { Trainer } from './trainer';
 import { UserSet } from './user-set';
 
-export type WorkerChannel = Exclude<RequestChannel, 'dialog:pick-data-dir'>;
+export type WorkerChannel = Exclude<RequestChannel, HostChannel>;
 export type EmitEvent = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void;
 
 type Handlers = { [C in WorkerChannel]: (payload: Req<C>) => Promise<Res<C>> | Res<C> };
 
 const OK = { ok: true } as const;
+
+/** The contract's optimizer names and the zoo's must stay the same set; this fails to compile otherwise. */
+const sameOptimizers: [OptimizerChoice, OptimizerName] extends [OptimizerName, OptimizerChoice] ? true : never = true;
+void sameOptimizers;
+
+/** Without a host-given autosave path (tests, scripts) nothing is autosaved. */
+export const NO_AUTOSAVE: WorkerData = { autosavePath: null, autosaveMs: 10_000 };
 
 export class ComputeEngine {
   private readonly lock = new Lock();
@@ -31,8 +43,24 @@ export class ComputeEngine {
   /** Used for predictions before any training started, so the Draw view always has a model. */
   private idleRuntime: ModelRuntime | null = null;
 
-  constructor(emit: EmitEvent) {
-    this.trainer = new Trainer(this.lock, (p) => emit('train:progress', p), this.userSet);
+  constructor(emit: EmitEvent, options: WorkerData = NO_AUTOSAVE) {
+    // Only a session with a model is worth saving: a fresh worker restoring an autosave must not overwrite it.
+    const autosaver = new Autosaver(options.autosavePath, options.autosaveMs, async (path) => {
+      if (this.trainer.runtime !== null) await this.trainer.save(path);
+    });
+    this.trainer = new Trainer(this.lock, (p) => emit('train:progress', p), this.userSet, autosaver);
+  }
+
+  /** The host-only channels: checkpoints by path (see src-app-api/worker-api.ts). */
+  async handleInternal<C extends InternalChannel>(channel: C, payload: InternalReq<C>): Promise<InternalRes<C>> {
+    if (channel === 'checkpoint:write') {
+      const { path } = payload as InternalReq<'checkpoint:write'>;
+      const meta = await this.trainer.save(path);
+      return { model: meta.config.model, step: meta.step, savedAt: meta.savedAt } as InternalRes<C>;
+    }
+    const { path, source, label, resume } = payload as InternalReq<'checkpoint:load'>;
+    const meta = await this.trainer.restore(path, { source, label }, resume);
+    return { model: meta.config.model, step: meta.step, savedAt: meta.savedAt } as InternalRes<C>;
   }
 
   handle<C extends WorkerChannel>(channel: C, payload: Req<C>): Promise<Res<C>> {
@@ -42,8 +70,15 @@ export class ComputeEngine {
 
   private readonly handlers: Handlers = {
     'app:info': () => ({
-      models: Object.entries(MODELS).map(([name, e]) => ({ name, description: e.description, defaultLearningRate: e.defaultLearningRate, code: modelCode(name, e.description) })),
+      models: Object.entries(MODELS).map(([name, e]) => ({
+        name,
+        description: e.description,
+        defaultLearningRate: e.defaultLearningRate,
+        defaultOptimizer: e.defaultOptimizer,
+        code: modelCode(name, e.description),
+      })),
       backends: registeredBackends(),
+      optimizerRates: { ...DEFAULT_LEARNING_RATES },
       progress: this.trainer.progress(),
       userSetSize: this.userSet.size,
     }),

@@ -2,7 +2,7 @@
  * An ApiClient that runs the real ComputeEngine in this process, validating payloads exactly as the
  * router does. For the renderer stores' tests and for scripts: no worker, no socket, same contract.
  */
-import type { EventChannel } from '../../src-app-api/channels';
+import { isHostChannel, type EventChannel } from '../../src-app-api/channels';
 import type { ApiClient } from '../../src-app-api/client';
 import { parsePayload, parseResponse } from '../../src-app-api/wire';
 import { ComputeEngine, type WorkerChannel } from './engine';
@@ -17,6 +17,9 @@ export function inProcessClient(): ApiClient & { engine: ComputeEngine } {
     engine,
     async call(channel, payload) {
       if (channel === 'dialog:pick-data-dir') return parseResponse(channel, { path: null });
+      // Checkpoint files belong to a host (it picks and keeps the paths); there is none in-process.
+      if (channel === 'checkpoint:list') return parseResponse(channel, { nativeDialogs: false, folder: [], recent: [] });
+      if (isHostChannel(channel)) throw new Error(`IPC '${channel}': the in-process client has no host to keep checkpoint files`);
       const request = parsePayload(channel, payload);
       return parseResponse(channel, await engine.handle(channel as WorkerChannel, request as never));
     },

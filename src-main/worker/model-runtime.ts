@@ -5,7 +5,7 @@
  */
 import * as tf from '../../src-core';
 import { withDefaultGraph } from '../../src-core/graph/graph';
-import { modelEntry, type BuiltModel } from '../../src-core/models';
+import { modelEntry, type BuiltModel, type OptimizerName } from '../../src-core/models';
 import type { NDArray, Operation, Tensor } from '../../src-core';
 
 export class ModelRuntime {
@@ -18,14 +18,16 @@ export class ModelRuntime {
   /** [1, 10] one-hot mask choosing the class whose probability the saliency map differentiates. */
   readonly saliencyMask: Tensor;
   readonly saliency: Tensor | null;
+  /** Saves and restores every variable, optimizer slots included, for the app's checkpoints. */
+  readonly saver: tf.train.Saver;
   session: tf.Session;
   backend: string;
 
-  constructor(readonly name: string, learningRate: number, backend: string) {
+  constructor(readonly name: string, learningRate: number, backend: string, optimizer?: OptimizerName) {
     const entry = modelEntry(name);
     this.backend = backend;
     const built = withDefaultGraph(this.graph, () => {
-      const model = entry.build({ learningRate });
+      const model = entry.build({ learningRate, optimizer });
       const variables = tf.global_variables();
       const init = tf.global_variables_initializer();
       // Scoped so the Inspect view can leave the app's own ops out of the model's diagram.
@@ -38,7 +40,9 @@ export class ModelRuntime {
         const [grad] = tf.gradients(tf.reduce_sum(tf.multiply(model.probabilities, mask)), [model.x]);
         return { mask, grad };
       });
-      return { model, variables, init, restoreFeeds: restore.feeds, restoreOp: restore.op, saliencyMask: sal.mask, saliency: sal.grad };
+      // Named under 'restore' too, so the Inspect view leaves the Saver's ops out of the model's diagram.
+      const saver = tf.train.Saver({ var_list: variables, name: 'restore_checkpoint' });
+      return { model, variables, init, restoreFeeds: restore.feeds, restoreOp: restore.op, saliencyMask: sal.mask, saliency: sal.grad, saver };
     });
     this.model = built.model;
     this.variables = built.variables;
@@ -47,6 +51,7 @@ export class ModelRuntime {
     this.restoreOp = built.restoreOp;
     this.saliencyMask = built.saliencyMask;
     this.saliency = built.saliency;
+    this.saver = built.saver;
     this.session = new tf.Session({ backend, graph: this.graph });
   }
 

@@ -1,10 +1,15 @@
 /**
  * The worker's step-wise training loop: start, pause, resume, stop, backend switching between steps,
- * live test accuracy, examples/s and ETA, all streamed through a ProgressThrottle.
+ * live test accuracy, examples/s and ETA, all streamed through a ProgressThrottle; plus saving the
+ * session to a checkpoint and continuing one (model, optimizer slots, step) from where it was saved.
  */
 import type { MnistDataSets } from '../../src-core/datasets';
 import { NDArray } from '../../src-core';
+import type { Restored } from '../../src-app-api/checkpoint-schemas';
 import type { Progress, TrainConfig, TrainState } from '../../src-app-api/schemas';
+import type { CheckpointMeta } from '../checkpoints/meta';
+import type { Autosaver } from './autosave';
+import { readCheckpointMeta, writeCheckpoint } from './checkpoint-io';
 import { loadData } from './datasets';
 import { Lock, yieldToEventLoop } from './lock';
 import { ModelRuntime } from './model-runtime';
@@ -26,40 +31,102 @@ export class Trainer {
   private loss: number | null = null;
   private testAccuracy: number | null = null;
   private activeMs = 0;
+  /** The step this run (re)started at: rates count only the steps trained since, not those restored. */
+  private runStartStep = 0;
   private error: string | null = null;
+  private restored: Restored | null = null;
   private generation = 0;
   private wake: (() => void) | null = null;
   private readonly throttle: ProgressThrottle;
 
-  constructor(private readonly lock: Lock, emit: (p: Progress) => void, private readonly userSet: UserSet) {
+  constructor(
+    private readonly lock: Lock,
+    emit: (p: Progress) => void,
+    private readonly userSet: UserSet,
+    private readonly autosaver: Autosaver,
+  ) {
     this.throttle = new ProgressThrottle(emit);
   }
 
   async start(config: TrainConfig): Promise<void> {
-    this.stop();
-    const generation = ++this.generation;
-    await this.lock.run(async () => {
-      this.runtime?.close();
-      this.runtime = new ModelRuntime(config.model, config.learningRate, config.backend);
-      await this.runtime.initialize();
-      this.data = loadData(config.dataDir, this.runtime.model.flatten);
-    });
-    const data = this.data as MnistDataSets;
-    this.config = config;
-    this.stepsPerEpoch = Math.ceil(data.train.num_examples / config.batchSize);
-    this.totalSteps = config.steps ?? config.epochs * this.stepsPerEpoch;
+    const generation = await this.build(config, null);
     this.step = 0;
+    this.runStartStep = 0;
     this.loss = null;
     this.testAccuracy = null;
-    this.activeMs = 0;
-    this.error = null;
+    this.restored = null;
     this.state = 'running';
     this.report(true);
     void this.loop(generation);
   }
 
+  /** Rebuilds the checkpoint's model, restores every variable and the step, then pauses there or resumes. */
+  async restore(path: string, restored: Omit<Restored, 'step'>, resume: boolean): Promise<CheckpointMeta> {
+    const meta = await readCheckpointMeta(path);
+    const generation = await this.build(meta.config, (runtime) => runtime.saver.restore(runtime.session, path));
+    this.totalSteps = meta.totalSteps;
+    this.step = Math.min(meta.step, meta.totalSteps);
+    this.loss = meta.loss;
+    this.testAccuracy = meta.testAccuracy;
+    this.restored = { ...restored, step: this.step };
+    this.runStartStep = this.step;
+    this.state = resume ? 'running' : 'paused';
+    this.report(true);
+    void this.loop(generation);
+    return meta;
+  }
+
+  /** Writes the session (variables, optimizer slots, config, step) to `path`, between two steps. */
+  async save(path: string): Promise<CheckpointMeta> {
+    const runtime = this.runtime;
+    const config = this.config;
+    if (runtime === null || config === null) throw new Error('checkpoint:save: no model is loaded; start training first');
+    return this.lock.run(async () => {
+      const meta: CheckpointMeta = {
+        format: 'tinyflow-studio-checkpoint',
+        version: 1,
+        config: { ...config, backend: runtime.backend },
+        step: this.step,
+        totalSteps: this.totalSteps,
+        loss: this.loss,
+        testAccuracy: this.testAccuracy,
+        savedAt: new Date().toISOString(),
+      };
+      await writeCheckpoint(runtime, path, meta);
+      return meta;
+    });
+  }
+
+  /** Stops the current run and builds a fresh runtime for `config`; `fill` writes its variables (else: initializers). */
+  private async build(config: TrainConfig, fill: ((runtime: ModelRuntime) => Promise<void>) | null): Promise<number> {
+    this.stop();
+    const generation = ++this.generation;
+    await this.lock.run(async () => {
+      const runtime = new ModelRuntime(config.model, config.learningRate, config.backend, config.optimizer);
+      try {
+        await runtime.initialize();
+        if (fill) await fill(runtime);
+      } catch (e) {
+        runtime.close();
+        throw e;
+      }
+      this.runtime?.close();
+      this.runtime = runtime;
+      this.data = loadData(config.dataDir, runtime.model.flatten);
+    });
+    const data = this.data as MnistDataSets;
+    this.config = config;
+    this.stepsPerEpoch = Math.ceil(data.train.num_examples / config.batchSize);
+    this.totalSteps = config.steps ?? config.epochs * this.stepsPerEpoch;
+    this.activeMs = 0;
+    this.error = null;
+    return generation;
+  }
+
   pause(): void {
-    if (this.state === 'running') this.setState('paused');
+    if (this.state !== 'running') return;
+    this.setState('paused');
+    void this.autosaver.now();
   }
 
   resume(): void {
@@ -73,6 +140,7 @@ export class Trainer {
     this.generation++;
     this.setState('stopped');
     this.wake?.();
+    void this.autosaver.now();
   }
 
   async switchBackend(backend: string): Promise<number> {
@@ -115,9 +183,13 @@ export class Trainer {
           lastEval = performance.now();
         }
         this.report(false);
+        await this.autosaver.maybe();
         await yieldToEventLoop();
       }
-      if (generation === this.generation) this.setState('finished');
+      if (generation === this.generation) {
+        this.setState('finished');
+        await this.autosaver.now();
+      }
     } catch (e) {
       if (generation !== this.generation) return;
       this.error = e instanceof Error ? e.message : String(e);
@@ -150,7 +222,8 @@ export class Trainer {
 
   private core(): ProgressCore {
     const c = this.config;
-    const stepsPerSecond = this.step / Math.max(this.activeMs / 1000, 1e-9);
+    const trained = this.step - this.runStartStep;
+    const stepsPerSecond = trained / Math.max(this.activeMs / 1000, 1e-9);
     const running = this.state === 'running' || this.state === 'paused';
     return {
       state: this.state,
@@ -161,9 +234,10 @@ export class Trainer {
       epoch: this.step / this.stepsPerEpoch,
       loss: this.loss,
       testAccuracy: this.testAccuracy,
-      examplesPerSecond: this.step > 0 ? stepsPerSecond * (c?.batchSize ?? 0) : 0,
-      etaSeconds: running && this.step > 0 ? (this.totalSteps - this.step) / stepsPerSecond : null,
+      examplesPerSecond: trained > 0 ? stepsPerSecond * (c?.batchSize ?? 0) : 0,
+      etaSeconds: running && trained > 0 ? (this.totalSteps - this.step) / stepsPerSecond : null,
       error: this.error,
+      restored: this.restored,
     };
   }
 }

@@ -34,7 +34,7 @@ describe('MNIST preprocessing', () => {
   it('a real test digit drawn at another size and offset comes back close and classifies the same', async () => {
     const client = inProcessClient();
     const done = new Promise<void>((resolve) => client.on('train:progress', (p) => p.state === 'finished' && resolve()));
-    await client.call('train:start', { model: 'softmax', backend: 'cpu', dataDir: null, learningRate: 0.5, batchSize: 100, epochs: 1, steps: 400 });
+    await client.call('train:start', { model: 'softmax', backend: 'cpu', dataDir: null, optimizer: 'sgd', learningRate: 0.5, batchSize: 100, epochs: 1, steps: 400 });
     await done;
     const predict = async (pixels: Float32Array) => {
       const { probabilities } = await client.call('predict', { pixels: Array.from(pixels), saliency: false });

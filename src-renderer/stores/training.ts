@@ -17,7 +17,7 @@ function append(series: Point[], points: Point[]): Point[] {
 }
 
 export const useTrainingStore = defineStore('training', () => {
-  const config = reactive<TrainConfig>({ model: 'softmax', backend: 'cpu', dataDir: null, learningRate: 0.5, batchSize: 100, epochs: 5, steps: null });
+  const config = reactive<TrainConfig>({ model: 'softmax', backend: 'cpu', dataDir: null, optimizer: 'sgd', learningRate: 0.5, batchSize: 100, epochs: 5, steps: null });
   const progress = ref<Progress | null>(null);
   const loss = shallowRef<Point[]>([]);
   const accuracy = shallowRef<Point[]>([]);
@@ -27,7 +27,11 @@ export const useTrainingStore = defineStore('training', () => {
   let subscribed = false;
 
   function subscribe(initial: Progress | null): void {
-    if (initial && initial.state !== 'idle') progress.value = initial;
+    if (initial && initial.state !== 'idle') {
+      progress.value = initial;
+      // A session restored when the host started: the form shows the model that is loaded.
+      if (initial.model) config.model = initial.model;
+    }
     if (subscribed) return;
     subscribed = true;
     apiClient().on('train:progress', (p) => {
@@ -51,11 +55,15 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
+  /** Empties the charts: a new run, or a checkpoint whose history the chart never saw. */
+  function resetCharts(): void {
+    loss.value = [];
+    accuracy.value = [];
+    version.value++;
+  }
   const start = () =>
     guard(async () => {
-      loss.value = [];
-      accuracy.value = [];
-      version.value++;
+      resetCharts();
       await apiClient().call('train:start', { ...config });
     });
   const pause = () => guard(() => apiClient().call('train:pause', {}));
@@ -72,5 +80,5 @@ export const useTrainingStore = defineStore('training', () => {
       if (path !== null) config.dataDir = path;
     });
 
-  return { config, progress, loss, accuracy, version, messages, error, subscribe, start, pause, resume, stop, setBackend, pickDataDir };
+  return { config, progress, loss, accuracy, version, messages, error, subscribe, resetCharts, start, pause, resume, stop, setBackend, pickDataDir };
 });

@@ -13,15 +13,20 @@ export function buildApp(): void {
   if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-/** Starts `node out/main/web-host.js` on a free port and resolves to its token URL. */
-export function startWebHost(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'out/main/web-host.js')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `node out/main/web-host.js` on a free port and resolves to its token URL; its user-data
+ * directory (checkpoints, autosave, recent files) is a fresh temp folder, never the user's own.
+ */
+export function startWebHost(): Promise<{ url: string; child: ChildProcess; home: string }> {
+  const home = mkdtempSync(join(tmpdir(), 'tinyflow-e2e-home-'));
+  const env = { ...process.env, TINYFLOW_STUDIO_HOME: home };
+  const child = spawn(process.execPath, [join(ROOT, 'out/main/web-host.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolveUrl, reject) => {
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=\w+/);
-      if (m) resolveUrl({ url: m[0], child });
+      if (m) resolveUrl({ url: m[0], child, home });
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);

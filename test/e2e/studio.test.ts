@@ -1,6 +1,7 @@
 /**
  * The app end to end in headless Chromium against the built web host: train with live charts, move the
- * running session between backends, draw a real test digit and see it recognised, inspect, compare.
+ * running session between backends, draw a real test digit and see it recognised, inspect, compare,
+ * save a checkpoint and reopen it after a page reload.
  * Screenshots of every view go to docs/screenshots/. Skips, saying why, where Chromium is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,5 +130,39 @@ describe.skipIf(chromiumMissing)('tinyflow studio in headless Chromium (web host
     await expect.poll(() => page.getByTestId('compare-table').locator('tbody tr').first().textContent(), { timeout: 30_000 }).toContain('cpu');
     await expect.poll(() => page.getByTestId('coverage').textContent()).toContain('matmul');
     await page.screenshot({ path: join(SHOTS, 'compare.png'), fullPage: true });
+  });
+
+  it('saves a checkpoint, and after a page reload opens it and trains on from its step', async () => {
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('epochs').fill('40');
+    await page.getByTestId('start').click();
+    // 'running' only once the new run started: the previous one ended 'finished' with a high step count.
+    await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 15_000 }).toBe('running');
+    await expect.poll(() => stepOf(page), { timeout: 15_000 }).toBeGreaterThan(30);
+    await page.getByTestId('checkpoint-name').fill('e2e-run');
+    await page.getByTestId('checkpoint-save').click();
+    await expect.poll(() => page.getByTestId('checkpoint-message').textContent(), { timeout: 15_000 }).toMatch(/saved e2e-run\.safetensors at step \d+/);
+    const saved = Number((await page.getByTestId('checkpoint-message').textContent())?.match(/step (\d+)/)?.[1]);
+    expect(saved).toBeGreaterThan(30);
+    // Training goes on past the saved step, so the reopened checkpoint visibly goes back to it.
+    await expect.poll(() => stepOf(page), { timeout: 15_000 }).toBeGreaterThan(saved + 20);
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('checkpoint-select').locator('option').count(), { timeout: 15_000 }).toBeGreaterThan(1);
+    await page.getByTestId('checkpoint-select').selectOption('e2e-run');
+    await page.getByTestId('checkpoint-open').click();
+    await expect.poll(() => page.getByTestId('restored').textContent(), { timeout: 15_000 }).toBe(`restored from checkpoint at step ${saved} (e2e-run.safetensors)`);
+    expect(await page.getByTestId('state').textContent()).toBe('paused');
+    expect(await stepOf(page)).toBe(saved);
+    await expect.poll(() => page.getByTestId('checkpoint-recent').first().textContent()).toContain('e2e-run.safetensors');
+
+    await page.getByTestId('resume').click();
+    await expect.poll(() => stepOf(page), { timeout: 15_000 }).toBeGreaterThan(saved + 10);
+    // Continued from the trained weights: the accuracy is that of a trained model, not a fresh one's.
+    const accuracy = async (): Promise<number> => Number((await page.getByTestId('accuracy').textContent())?.replace(' %', '') ?? NaN);
+    await expect.poll(accuracy, { timeout: 15_000 }).toBeGreaterThan(60);
+    await page.screenshot({ path: join(SHOTS, 'train.png') });
+    await page.getByTestId('stop').click();
+    await expect.poll(() => page.getByTestId('state').textContent()).toBe('stopped');
   });
 });

@@ -1,0 +1,57 @@
+/**
+ * Save / Open checkpoint in the renderer. It only ever names checkpoints (web host: a name in the
+ * checkpoints folder), recent ids or "show a dialog" (Electron); the host picks and keeps the paths.
+ */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { CheckpointInfo, CheckpointOpen } from '../../src-app-api/checkpoint-schemas';
+import { apiClient } from '../api';
+import { useTrainingStore } from './training';
+
+export const useCheckpointStore = defineStore('checkpoints', () => {
+  const nativeDialogs = ref(false);
+  const folder = ref<CheckpointInfo[]>([]);
+  const recent = ref<CheckpointInfo[]>([]);
+  const name = ref('checkpoint');
+  const message = ref<string | null>(null);
+  const error = ref<string | null>(null);
+  const busy = ref(false);
+
+  async function run(action: () => Promise<void>): Promise<void> {
+    busy.value = true;
+    error.value = null;
+    try {
+      await action();
+      await refresh();
+    } catch (e) {
+      error.value = e instanceof Error ? e.message : String(e);
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    const list = await apiClient().call('checkpoint:list', {});
+    nativeDialogs.value = list.nativeDialogs;
+    folder.value = list.folder;
+    recent.value = list.recent;
+  }
+
+  const save = () =>
+    run(async () => {
+      const { checkpoint } = await apiClient().call('checkpoint:save', { name: nativeDialogs.value ? null : name.value });
+      if (checkpoint) message.value = `saved ${checkpoint.label} at step ${checkpoint.step}`;
+    });
+
+  const open = (request: CheckpointOpen) =>
+    run(async () => {
+      const { checkpoint } = await apiClient().call('checkpoint:open', request);
+      if (!checkpoint) return;
+      const training = useTrainingStore();
+      training.resetCharts();
+      training.config.model = checkpoint.model;
+      message.value = `opened ${checkpoint.label}: paused at step ${checkpoint.step}, press Resume to continue`;
+    });
+
+  return { nativeDialogs, folder, recent, name, message, error, busy, refresh, save, open };
+});
