@@ -32,6 +32,25 @@ describe("tf.nn.conv2d and pools, tinyflow's layer form (NCHW)", () => {
     expect(flat.shape).toEqual([null, 100]);
   });
 
+  it("infers every weight of tinyflow's LeNet from a shapeless placeholder, through flatten_layer", () => {
+    const x = tf.placeholder(tf.float32);
+    const conv1 = tf.nn.conv2d(x, { num_filter: 20, ksize: [1, 5, 5, 1], name: 'conv1', no_bias: false });
+    const pool1 = tf.nn.max_pool(tf.tanh(conv1), { ksize: [1, 2, 2, 1], strides: [1, 2, 2, 1] });
+    const flat = tf.nn.flatten_layer(pool1);
+    const fc1 = tf.nn.linear(flat, { num_hidden: 500, name: 'fc1' });
+    const fc2 = tf.nn.linear(tf.tanh(fc1), { num_hidden: 10, name: 'fc2' });
+    const label = tf.placeholder(tf.float32);
+    const loss = tf.nn.mean_sparse_softmax_cross_entropy_with_logits(fc2, label);
+    // The conv layer knows the rank (4) and the filter count, not the spatial dims: the width waits for the feed.
+    expect(flat.shape).toEqual([null, null]);
+    expect(tf.get_default_graph().get_tensor_by_name('fc1/weight').shape).toEqual([null, 500]);
+    const known_shape = new Map([[x, [100, 1, 28, 28]], [label, [100]]]);
+    expect(tf.infer_variable_shapes(loss, { feed_dict: known_shape }).map(([, n, s]) => [n, s])).toEqual([
+      ['conv1/weight', [5, 5, 1, 20]], ['conv1/bias', [20]],
+      ['fc1/weight', [20 * 14 * 14, 500]], ['fc1/bias', [500]], ['fc2/weight', [500, 10]], ['fc2/bias', [10]],
+    ]);
+  });
+
   it('computes what TF-1 conv2d + bias_add compute with the same weights', async () => {
     const x = tf.placeholder(tf.float32, [null, 2, 6, 6]);
     const layer = tf.nn.conv2d(x, { num_filter: 3, ksize: 3, name: 'conv', no_bias: false });

@@ -142,7 +142,22 @@ describe('tf.nn.mean_sparse_softmax_cross_entropy_with_logits', () => {
 describe('tf.nn.flatten_layer and tf.normal', () => {
   it('flatten_layer keeps the batch dim', () => {
     expect(tf.nn.flatten_layer(tf.placeholder(tf.float32, [null, 2, 3, 4])).shape).toEqual([null, 24]);
-    expect(() => tf.nn.flatten_layer(tf.placeholder(tf.float32))).toThrow(/known dims after the batch dim/);
+    expect(tf.nn.flatten_layer(tf.placeholder(tf.float32, [8, null, 3])).shape).toEqual([8, null]);
+    // Unknown rank: resolved when fed (a Flatten op, not a Reshape with a width written into the graph).
+    expect(tf.nn.flatten_layer(tf.placeholder(tf.float32)).shape).toBeNull();
+    expect(() => tf.nn.flatten_layer(tf.constant(1))).toThrow(/Flatten 'flatten(_\d+)?': needs an input of rank >= 1/);
+  });
+
+  it('flatten_layer of a shapeless placeholder flattens at run time, and its gradient has the fed shape', async () => {
+    const x = tf.placeholder(tf.float32);
+    const flat = tf.nn.flatten_layer(x);
+    const [dx] = tf.gradients(tf.reduce_sum(tf.multiply(flat, flat)), [x]);
+    const xs = new tf.NDArray(Float32Array.from({ length: 24 }, (_, i) => i - 10), [2, 3, 2, 2]);
+    const [f, g] = await tf.Session({ backend: 'cpu' }).run([flat, dx as tf.Tensor], [[x, xs]]);
+    expect(f.shape).toEqual([2, 12]);
+    expect(Array.from(f.data)).toEqual(Array.from(xs.data));
+    expect(g.shape).toEqual([2, 3, 2, 2]);
+    expect(Array.from(g.data)).toEqual(Array.from(xs.data, (v) => 2 * v));
   });
 
   it('normal draws seeded values with the requested spread', async () => {

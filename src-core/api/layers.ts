@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError } from '../errors';
 import type { Dim } from '../graph/shape';
-import { isFullyDefined, numElements } from '../graph/shape';
+import { isFullyDefined } from '../graph/shape';
 import type { Tensor } from '../graph/tensor';
 import type { DimSource } from '../ops/state';
 import * as m from './math-core';
@@ -46,16 +46,13 @@ export function linear(x: TensorLike, options: LinearOptions): Tensor {
   });
 }
 
-/** Flattens every dim after the first: [n, c, h, w] → [n, c·h·w]. */
+/**
+ * Flattens every dim after the first: [n, c, h, w] → [n, c·h·w]. A Flatten op rather than a Reshape with
+ * a written-out width, so it also works where the dims are only known at run time (tinyflow's LeNet feeds a
+ * shapeless placeholder through conv layers); tf.infer_variable_shapes sees through it.
+ */
 export function flatten_layer(x: TensorLike, name?: string): Tensor {
-  const input = toTensor(x);
-  const rest = input.shape?.slice(1) ?? null;
-  if (rest === null || !isFullyDefined(rest)) {
-    throw new InvalidArgumentError(
-      `flatten_layer: '${input.name}' must have known dims after the batch dim, got ${input.shape === null ? 'an unknown shape' : `[${input.shape.map((d) => d ?? '?').join(',')}]`}`,
-    );
-  }
-  return m.reshape(input, [-1, numElements(rest)], name ?? 'flatten');
+  return m.flatten(toTensor(x), name ?? 'flatten');
 }
 
 /**

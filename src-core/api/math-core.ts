@@ -11,6 +11,7 @@ import { BINARY_DEFS } from '../ops/elementwise-binary';
 import { REDUCE_DEFS, ArgMax, ArgMin } from '../ops/reduce';
 import { MatMul } from '../ops/matmul';
 import { Cast, Reshape, Transpose } from '../ops/layout';
+import { Flatten } from '../ops/flatten';
 import { Softmax, LogSoftmax } from '../ops/softmax';
 import { Fill, FillLike } from '../ops/constant';
 import { Identity, StopGradient } from '../ops/state';
@@ -98,6 +99,8 @@ export const argmax = (x: TensorLike, axis = 0, name?: string): Tensor => apply(
 export const argmin = (x: TensorLike, axis = 0, name?: string): Tensor => apply(ArgMin, [toTensor(x)], { axis }, name);
 
 export const reshape = (x: TensorLike, shape: number[], name?: string): Tensor => apply(Reshape, [toTensor(x)], { shape }, name);
+/** [d0, d1, ...] → [d0, d1·…], with the width resolved when the graph runs (tinyflow's flatten_layer). */
+export const flatten = (x: TensorLike, name?: string): Tensor => apply(Flatten, [toTensor(x)], {}, name);
 export const transpose = (x: TensorLike, perm: number[] | null = null, name?: string): Tensor =>
   apply(Transpose, [toTensor(x)], { perm }, name);
 

@@ -883,7 +883,7 @@ describe('placeholders with unknown dims', () => {
 describe('coverage', () => {
   // State ops have no kernel of their own (their values live in the session); they are tested with
   // variables, not here.
-  // The nn ops (conv, pooling, losses, array, random) are covered by their own *-nn.test.ts files.
+  // The nn ops (conv, pooling, losses, array, random, flatten) are covered by their own *-nn.test.ts files.
   const NOT_HERE = new Set(['VariableV2', 'Assign', 'NoOp', ...NN_OP_TYPES]);
 
   it('every registered op type went through the forward check', () => {

@@ -594,7 +594,7 @@ describe('tf.gradients', () => {
 
 describe('coverage', () => {
   /** Sources and state: no inputs to differentiate, or no gradient by design. */
-  // The nn ops (conv, pooling, losses, array, random) are covered by their own *-nn.test.ts files.
+  // The nn ops (conv, pooling, losses, array, random, flatten) are covered by their own *-nn.test.ts files.
   const NOT_HERE = new Set(['Const', 'Fill', 'Placeholder', 'VariableV2', 'Assign', 'NoOp', ...NN_OP_TYPES]);
 
   it('every op with a gradient was checked against central differences, or checked to give null', () => {

@@ -26,6 +26,7 @@ export const NN_OP_GROUPS = {
   losses: ['BiasAdd', 'BiasAddGrad', 'SoftmaxCrossEntropyWithLogits', 'SparseSoftmaxCrossEntropyWithLogits'],
   array: ['ConcatV2', 'ConcatSlice', 'Slice', 'SliceGrad', 'ExpandDims', 'Squeeze', 'OneHot'],
   random: ['RandomUniform', 'RandomStandardNormal', 'TruncatedNormal'],
+  flatten: ['Flatten'],
 } as const;
 
 export const NN_OP_TYPES: readonly string[] = Object.values(NN_OP_GROUPS).flat();
