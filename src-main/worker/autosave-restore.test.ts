@@ -56,7 +56,9 @@ describe('a worker killed mid-training', () => {
     expect(restoredStep).toBeLessThanOrEqual(lastStepBeforeKill + 1);
 
     const after = (): Progress[] => progress.filter((p) => p.restored !== null);
-    await waitFor('training on past the restored step', () => after().some((p) => p.step >= restoredStep + 30));
+    // Loss points arrive throttled (~30 messages/s), so wait for enough of them, not just for a step count.
+    const lossCount = () => after().reduce((n, p) => n + p.lossPoints.length, 0);
+    await waitFor('training on past the restored step', () => after().some((p) => p.step >= restoredStep + 30) && lossCount() > 5);
     const resumed = after();
     expect(resumed[0]).toMatchObject({ state: 'running', step: restoredStep, restored: { step: restoredStep, source: 'autosave' } });
     // The step counter never goes back below the restored step, and the loss carries on from the trained

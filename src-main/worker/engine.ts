@@ -2,7 +2,7 @@
  * The compute engine behind every worker channel. Transport-free, so the worker thread, the tests and
  * the in-process client share it: handle() takes a validated request and resolves to its response.
  */
-import { registeredBackends } from '../../backends';
+import { availableBackends, registeredBackends } from '../../backends';
 import { MODELS } from '../../src-core/models';
 import type { RequestChannel, EventChannel, HostChannel } from '../../src-app-api/channels';
 import type { EventPayload, Req, Res } from '../../src-app-api/schemas';
@@ -69,7 +69,7 @@ export class ComputeEngine {
   }
 
   private readonly handlers: Handlers = {
-    'app:info': () => ({
+    'app:info': async () => ({
       models: Object.entries(MODELS).map(([name, e]) => ({
         name,
         description: e.description,
@@ -77,7 +77,8 @@ export class ComputeEngine {
         defaultOptimizer: e.defaultOptimizer,
         code: modelCode(name, e.description),
       })),
-      backends: registeredBackends(),
+      // Only backends that start here: a registered one without its hardware (webgpu) is not offered.
+      backends: (await availableBackends()).filter((b) => b.available).map((b) => b.name),
       optimizerRates: { ...DEFAULT_LEARNING_RATES },
       progress: this.trainer.progress(),
       userSetSize: this.userSet.size,
