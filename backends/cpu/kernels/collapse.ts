@@ -32,15 +32,3 @@ export function collapseDims(shape: readonly number[], operandStrides: readonly 
   for (const s of strides) s.reverse();
   return { shape: dims, strides };
 }
-
-/** Smallest and largest element offset a strided view touches; callers check them against the buffer. */
-export function offsetRange(shape: readonly number[], strides: readonly number[], offset: number): [number, number] {
-  let lo = offset;
-  let hi = offset;
-  for (let d = 0; d < shape.length; d++) {
-    const span = (shape[d] - 1) * strides[d];
-    if (span < 0) lo += span;
-    else hi += span;
-  }
-  return [lo, hi];
-}
