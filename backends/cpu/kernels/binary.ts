@@ -1,6 +1,6 @@
 import type { BinaryArgs, BinaryOp, TypedArray } from '../../interface';
 import { binaryCode, binaryRow } from './binary-loops';
-import { collapseDims } from './collapse';
+import { collapseDims } from '../../collapse-dims';
 
 /**
  * Broadcasting binary op. After collapsing, a same-shape or scalar-operand op is a single row, and

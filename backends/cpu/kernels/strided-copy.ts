@@ -1,5 +1,5 @@
 import type { StridedCopyArgs, TypedArray } from '../../interface';
-import { collapseDims } from './collapse';
+import { collapseDims } from '../../collapse-dims';
 
 /** Tile edge for blocked transposes: a 32x32 tile of reads and writes stays within L1. */
 const TILE = 32;

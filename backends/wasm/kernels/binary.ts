@@ -2,7 +2,7 @@ import { COMPARISON_OPS, type BinaryArgs, type BinaryOp } from '../../interface'
 import { fail } from '../checks';
 import { DTYPE_CODE, type WasmBuffer } from '../wasm-buffer';
 import { BINARY_CODE } from './codes';
-import { collapseDims } from './collapse';
+import { collapseDims } from '../../collapse-dims';
 import { MAX_RANK, memoize, writeArgs, type KernelContext } from './context';
 
 /** [rank, shape..., aStrides..., bStrides...], the layout csrc/elementwise.c's `binary` reads. */

@@ -1,7 +1,7 @@
 /**
- * Shape simplification shared by the strided kernels: drops size-1 dims and merges adjacent dims
- * that every operand walks contiguously, so the odometers run over as few, long rows as possible.
- * Callers may hand in shapes that are already collapsed; doing it again costs O(rank).
+ * Shape simplification shared by the backends' strided kernels: drops size-1 dims and merges
+ * adjacent dims that every operand walks contiguously, so the odometers run over as few, long rows
+ * as possible. Callers may hand in shapes that are already collapsed; doing it again costs O(rank).
  */
 export interface CollapsedLayout {
   readonly shape: number[];
@@ -30,5 +30,7 @@ export function collapseDims(shape: readonly number[], operandStrides: readonly 
   }
   dims.reverse();
   for (const s of strides) s.reverse();
+  // The kernels want rank >= 1: a single element is a one-element row.
+  if (dims.length === 0) return { shape: [1], strides: operandStrides.map(() => [0]) };
   return { shape: dims, strides };
 }
