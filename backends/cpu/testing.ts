@@ -8,34 +8,13 @@ import type { Backend, BackendBuffer, BinaryArgs, DType, TypedArray } from '../i
 import { typedArrayFrom } from '../../src-core/graph/dtype';
 import { stridesOf } from '../../src-core/graph/shape';
 
-/** mulberry32: fast-check picks the seed and shapes; bulk values come from here to keep runs fast. */
-export function makeRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randomFloats(rng: () => number, size: number, min = -4, max = 4): Float32Array {
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = min + (max - min) * rng();
-  return out;
-}
+// The seeded generator and bulk data are the conformance suite's (test/conformance/data.ts).
+export { makeRng, floats as randomFloats, ints as randomInts, numel } from '../../test/conformance/data';
 
 /** Values on a coarse grid, so comparisons, ties and equality actually occur. */
 export function gridFloats(rng: () => number, size: number): Float32Array {
   const out = new Float32Array(size);
   for (let i = 0; i < size; i++) out[i] = Math.floor(rng() * 9 - 4) / 2;
-  return out;
-}
-
-export function randomInts(rng: () => number, size: number, min: number, max: number): Int32Array {
-  const out = new Int32Array(size);
-  for (let i = 0; i < size; i++) out[i] = min + Math.floor(rng() * (max - min + 1));
   return out;
 }
 
@@ -49,10 +28,6 @@ export function download(backend: Backend, buffer: BackendBuffer): TypedArray {
   const readSync = backend.readSync;
   if (readSync === undefined) throw new Error('test backend has no readSync');
   return readSync.call(backend, buffer);
-}
-
-export function numel(shape: readonly number[]): number {
-  return shape.reduce((n, d) => n * d, 1);
 }
 
 /** numpy broadcasting of two concrete shapes; throws when they are incompatible. */

@@ -4,61 +4,22 @@
  */
 import { expect } from 'vitest';
 import fc from 'fast-check';
-import type { Backend, BackendBuffer, BinaryArgs, DType, TypedArray } from '../interface';
+import type { BackendBuffer, DType, TypedArray } from '../interface';
 import { typedArrayFrom } from '../../src-core/graph/dtype';
 import { createCpuBackend } from '../cpu';
 import { createWasmBackend } from './index';
+import { download, randomFloats, randomInts, upload } from '../cpu/testing';
+
+// Data and buffer helpers are the cpu tests' own; this module adds the cpu-vs-wasm comparisons.
+export { makeRng, randomFloats, gridFloats, randomInts, upload, download, numel, broadcastShape, binaryArgsFor } from '../cpu/testing';
 
 export const cpu = createCpuBackend();
 export const wasm = createWasmBackend();
-
-/** mulberry32: fast-check picks seeds and shapes; bulk values come from here to keep runs fast. */
-export function makeRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randomFloats(rng: () => number, size: number, min = -4, max = 4): Float32Array {
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = min + (max - min) * rng();
-  return out;
-}
-
-/** Values on a coarse grid, so comparisons, ties and equality actually occur. */
-export function gridFloats(rng: () => number, size: number): Float32Array {
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) out[i] = Math.floor(rng() * 9 - 4) / 2;
-  return out;
-}
-
-export function randomInts(rng: () => number, size: number, min: number, max: number): Int32Array {
-  const out = new Int32Array(size);
-  for (let i = 0; i < size; i++) out[i] = min + Math.floor(rng() * (max - min + 1));
-  return out;
-}
 
 export function randomValues(rng: () => number, dtype: DType, size: number): TypedArray {
   if (dtype === 'float32') return randomFloats(rng, size);
   if (dtype === 'int32') return randomInts(rng, size, -20, 20);
   return typedArrayFrom('bool', randomInts(rng, size, 0, 1));
-}
-
-export function upload(backend: Backend, dtype: DType, values: ArrayLike<number>): BackendBuffer {
-  const buffer = backend.alloc(dtype, values.length);
-  backend.write(buffer, typedArrayFrom(dtype, values));
-  return buffer;
-}
-
-export function download(backend: Backend, buffer: BackendBuffer): TypedArray {
-  const readSync = backend.readSync;
-  if (readSync === undefined) throw new Error('test backend has no readSync');
-  return readSync.call(backend, buffer);
 }
 
 /** The same data on both backends. */
@@ -124,45 +85,6 @@ export function expectSameOutput(out: Pair, label: string, tol?: Tolerance): voi
   const want = download(cpu, out.cpu);
   if (tol === undefined) expectIdentical(got, want, label);
   else expectClose(got, want, tol, label);
-}
-
-export function numel(shape: readonly number[]): number {
-  return shape.reduce((n, d) => n * d, 1);
-}
-
-function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = s;
-    s *= shape[d];
-  }
-  return strides;
-}
-
-/** numpy broadcasting of two concrete shapes; throws when they are incompatible. */
-export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[i - (rank - a.length)] ?? 1;
-    const db = b[i - (rank - b.length)] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new Error(`shapes [${a}] and [${b}] do not broadcast`);
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
-
-/** The BinaryArgs the compiler would produce (uncollapsed): stride 0 on broadcast or missing dims. */
-export function binaryArgsFor(aShape: readonly number[], bShape: readonly number[]): BinaryArgs {
-  const broadcast = broadcastShape(aShape, bShape);
-  const shape = broadcast.length === 0 ? [1] : broadcast;
-  const stridesFor = (operand: readonly number[]): number[] => {
-    const own = stridesOf(operand);
-    const lead = shape.length - operand.length;
-    return shape.map((_, i) => (i < lead || operand[i - lead] === 1 ? 0 : own[i - lead]));
-  };
-  return { shape, aStrides: stridesFor(aShape), bStrides: stridesFor(bShape) };
 }
 
 /** Two broadcast-compatible shapes: an output shape, each operand keeping or squashing dims to 1 and maybe dropping leading ones. */

@@ -10,6 +10,9 @@ import fc from 'fast-check';
 import * as tf from '../index';
 import { evaluateReference, refFromNDArray } from '../reference-interpreter';
 import type { RefArray } from './op-def';
+import { makeRng } from '../../test/conformance/data';
+
+export { makeRng };
 import { withFloat64References } from './support';
 import type { DType } from '../graph/dtype';
 import { formatShape, numElements, shapesCompatible, type Shape } from '../graph/shape';
@@ -19,18 +22,6 @@ export type Feeds = [Tensor, tf.NDArray][];
 
 // ---------------------------------------------------------------------------------------------
 // Random data
-
-/** mulberry32: a tiny seeded generator for bulk tensor values. */
-export function makeRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const seedArb = fc.integer({ min: 0, max: 0x7fffffff });
 
