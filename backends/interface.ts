@@ -132,6 +132,48 @@ export interface SoftmaxArgs {
   readonly log: boolean;
 }
 
+/** Softmax cross-entropy over a [rows, cols] view of float32 logits and dense labels. */
+export interface SoftmaxCrossEntropyArgs {
+  readonly rows: number;
+  readonly cols: number;
+}
+
+/**
+ * One instruction of a fused elementwise program. Register i holds instruction i's result; operands
+ * name earlier registers. Everything is float32; comparisons give 1 or 0, and `unary`/`binary` mean
+ * exactly what the `unary`/`binary` primitives mean for float32.
+ */
+export type ElementwiseInstr =
+  | { readonly kind: 'input'; readonly input: number }
+  | { readonly kind: 'const'; readonly value: number }
+  | { readonly kind: 'unary'; readonly op: UnaryOp; readonly a: number }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly a: number; readonly b: number };
+
+/**
+ * A chain of elementwise ops fused by the compiler into one pass over the output. Element `i` of the
+ * output (row-major over `shape`) loads input j at sum(idx * inputStrides[j]) and runs `program`; the
+ * last instruction's register is stored. `out` may be the same buffer as an input whose strides are
+ * the output's own contiguous strides (an in-place update): a kernel reads an element's inputs
+ * before it writes that element.
+ */
+export interface ElementwiseArgs {
+  /** Output shape with adjacent dims merged where every input allows it (rank >= 1). */
+  readonly shape: readonly number[];
+  /** Per input, its strides over `shape` in elements (0 on a broadcast axis). */
+  readonly inputStrides: readonly (readonly number[])[];
+  /** At most 64 instructions over at most 8 inputs. */
+  readonly program: readonly ElementwiseInstr[];
+  /** A canonical text of the program alone (not the shapes), for caching compiled kernels. */
+  readonly key: string;
+}
+
+/** What a fused matmul applies to its output before storing it: out = act(a·b + bias). */
+export interface MatMulEpilogue {
+  /** A float32 vector of length n added to every row (batch × m rows). */
+  readonly bias: boolean;
+  readonly activation: 'none' | 'relu';
+}
+
 export interface BackendCapabilities {
   /** Element types this backend stores and computes. */
   readonly dtypes: readonly DType[];
@@ -139,6 +181,18 @@ export interface BackendCapabilities {
   readonly sync: boolean;
   /** Largest buffer in elements, or Infinity. */
   readonly maxBufferElements: number;
+  /**
+   * The device behind a GPU backend: reported so a user can tell a software (fallback) adapter, which
+   * is correct but slower than the cpu backend, from real hardware. Absent for host-memory backends.
+   */
+  readonly adapter?: BackendAdapter;
+}
+
+export interface BackendAdapter {
+  /** How the adapter was found and what it calls itself, e.g. "navigator.gpu (google swiftshader)". */
+  readonly description: string;
+  /** A fallback or CPU rasteriser adapter (SwiftShader, llvmpipe, lavapipe). */
+  readonly software: boolean;
 }
 
 export interface Backend {
@@ -170,6 +224,15 @@ export interface Backend {
 
   // ---- optional fused kernels: the compiler lowers to primitives where one is absent ----
   softmax?(x: BackendBuffer, out: BackendBuffer, args: SoftmaxArgs): void;
+  /**
+   * Forward and backward of softmax cross-entropy in one pass: loss[r] = -sum_c labels[r,c] *
+   * logsoftmax(logits)[r,c] (rows values) and backprop[r,c] = softmax(logits)[r,c] - labels[r,c].
+   */
+  softmaxCrossEntropy?(logits: BackendBuffer, labels: BackendBuffer, loss: BackendBuffer, backprop: BackendBuffer, args: SoftmaxCrossEntropyArgs): void;
+  /** A fused elementwise chain over float32 buffers (see ElementwiseArgs). */
+  elementwise?(inputs: readonly BackendBuffer[], out: BackendBuffer, args: ElementwiseArgs): void;
+  /** matmul with a bias and activation applied to its output in the same call; `bias` is null without one. */
+  matmulEpilogue?(a: BackendBuffer, b: BackendBuffer, bias: BackendBuffer | null, out: BackendBuffer, args: MatMulArgs, epilogue: MatMulEpilogue): void;
 }
 
 export type BackendFactory = () => Backend | Promise<Backend>;

@@ -12,11 +12,18 @@ import { numElements, formatShape } from './graph/shape';
 import { Tensor } from './graph/tensor';
 import { NDArray, toNDArray, type ArrayLikeInput } from './ndarray';
 import { compilePlan, type Plan, type VariableStore } from './compile/plan';
+import { ALL_OPTIMIZATIONS, NO_OPTIMIZATIONS, OPTIMIZATION_NAMES, type Optimizations } from './compile/passes';
+import { formatExplanation, type PlanExplanation } from './compile/explain';
 import type { VariableAttrs } from './ops/state';
 import { normalizeFetches, type Fetch, type FetchResult } from './session-fetches';
 import { normalizeFeeds, type FeedDict } from './session-feeds';
 
-export type { Fetch, FetchResult, FeedDict };
+export type { Fetch, FetchResult, FeedDict, Optimizations, PlanExplanation };
+
+/** `sess.explain(...)`: the compiled plan as data, printing as a readable listing. */
+export interface Explanation extends PlanExplanation {
+  toString(): string;
+}
 
 export interface SessionOptions {
   /**
@@ -27,6 +34,11 @@ export interface SessionOptions {
    */
   backend?: string | Backend;
   graph?: Graph;
+  /**
+   * Compiler passes (all on by default): `false` turns every pass off; an object turns off the ones
+   * set to false. For debugging a plan and for measuring what each pass is worth.
+   */
+  optimizations?: boolean | Partial<Optimizations>;
 }
 
 export interface RunOptions {
@@ -46,9 +58,12 @@ export class Session implements VariableStore {
   private readonly plans = new Map<string, Plan>();
   private readonly variables = new Map<Operation, VariableSlot>();
   private closed = false;
+  /** The compiler passes this session's plans use. */
+  readonly optimizations: Readonly<Optimizations>;
 
   constructor(options: SessionOptions = {}) {
     this.graph = options.graph ?? getDefaultGraph();
+    this.optimizations = resolveOptimizations(options.optimizations);
     const choice = options.backend;
     // The session disposes only backends it created; an instance passed in belongs to the caller.
     this.ownsBackend = typeof choice !== 'object';
@@ -142,7 +157,21 @@ export class Session implements VariableStore {
     return this.variables.get(op)?.initialized ?? false;
   }
 
-  private prepare(backend: Backend, fetches: Fetch, feeds: RunOptions | FeedDict | undefined) {
+  /**
+   * The plan `run(fetches, feeds)` would execute, without running it: its passes, kernels, fused
+   * groups, buffers and peak memory. Feeds fix the shapes (their values are not used).
+   */
+  explain(fetches: Fetch, feeds?: RunOptions | FeedDict): Explanation {
+    const backend = this.backendOrPromise;
+    if (backend instanceof Promise) {
+      throw new FailedPreconditionError('Session.explain: the backend is still initialising; await session.backend() first');
+    }
+    const { plan } = this.planFor(backend, fetches, feeds);
+    const explanation = plan.explanation;
+    return { ...explanation, toString: () => formatExplanation(explanation) };
+  }
+
+  private planFor(backend: Backend, fetches: Fetch, feeds: RunOptions | FeedDict | undefined) {
     if (this.closed) throw new FailedPreconditionError('Session.run: attempted to use a closed Session');
     const { tensors, targets, rebuild } = normalizeFetches(fetches, this.graph);
     const feedValues = normalizeFeeds(feedDictOf(feeds), this.graph);
@@ -150,9 +179,14 @@ export class Session implements VariableStore {
     let plan = this.plans.get(key);
     if (!plan) {
       const feedSpecs = new Map([...feedValues].map(([t, v]) => [t, { shape: v.shape, dtype: v.dtype }]));
-      plan = compilePlan(backend, this, { fetchTensors: tensors, targets, feedSpecs });
+      plan = compilePlan(backend, this, { fetchTensors: tensors, targets, feedSpecs, optimizations: this.optimizations });
       this.plans.set(key, plan);
     }
+    return { plan, rebuild, feedValues };
+  }
+
+  private prepare(backend: Backend, fetches: Fetch, feeds: RunOptions | FeedDict | undefined) {
+    const { plan, rebuild, feedValues } = this.planFor(backend, fetches, feeds);
     this.checkInitialized(plan);
     for (const slot of plan.feeds) {
       const value = feedValues.get(slot.tensor) as NDArray;
@@ -172,6 +206,16 @@ export class Session implements VariableStore {
       }
     }
   }
+}
+
+function resolveOptimizations(choice: SessionOptions['optimizations']): Optimizations {
+  if (choice === undefined || choice === true) return { ...ALL_OPTIMIZATIONS };
+  if (choice === false) return { ...NO_OPTIMIZATIONS };
+  const unknown = Object.keys(choice).filter((k) => !(OPTIMIZATION_NAMES as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(`Session: unknown optimization(s) ${unknown.join(', ')}; known: ${OPTIMIZATION_NAMES.join(', ')}`);
+  }
+  return { ...ALL_OPTIMIZATIONS, ...choice };
 }
 
 function feedDictOf(arg: RunOptions | FeedDict | undefined): FeedDict | undefined {

@@ -1,24 +1,26 @@
 /**
- * Compiles one (fetch set, feed shapes) into a Plan: pruned, shape-checked with concrete shapes,
- * buffers allocated once, every op lowered to a flat list of backend calls. Running a plan then
- * writes the feeds, runs the steps and reads the fetches, with no allocation.
+ * Compiles one (fetch set, feed shapes) into a Plan: pruned, converted to IR with concrete shapes,
+ * rewritten by the optimisation passes, then lowered node by node to a flat list of backend calls with
+ * every buffer placed by the static memory plan. Running a plan writes the feeds, runs the steps and
+ * reads the fetches, with no allocation.
  */
 import type { Backend, BackendBuffer } from '../../backends/interface';
-import { FailedPreconditionError, InvalidArgumentError } from '../errors';
 import type { DType } from '../graph/dtype';
-import { formatShape, isFullyDefined, numElements, shapesCompatible } from '../graph/shape';
+import { byteWidth } from '../graph/dtype';
+import { numElements } from '../graph/shape';
 import type { Operation } from '../graph/operation';
 import type { Tensor } from '../graph/tensor';
-import type { LowerContext, Port, TensorSpec } from '../ops/op-def';
-import type { VariableAttrs } from '../ops/state';
+import type { LowerContext, Port } from '../ops/op-def';
+import { BufferPlanner } from './buffer-planner';
+import { buildIR, type IRGraph, type IRNode, type IRValue, type VariableShapes } from './ir';
+import { runPasses, type Optimizations, type PassReport } from './passes';
+import type { PlanExplanation, ExplainedNode } from './explain';
 import { pruneToFetches } from './prune';
 
 /** Where variable values live: owned by the session, shared by all its plans. */
-export interface VariableStore {
+export interface VariableStore extends VariableShapes {
   /** The variable's buffer, allocated with `shape` on first use. */
   bufferFor(variable: Operation, shape: readonly number[]): BackendBuffer;
-  /** The shape a variable's buffer was allocated with, if it has one. */
-  allocatedShape(variable: Operation): readonly number[] | undefined;
 }
 
 export interface FeedSlot {
@@ -37,6 +39,8 @@ export interface Plan {
   readonly assignsVariables: Operation[];
   /** Buffers the plan owns (freed with it). */
   readonly ownedBuffers: BackendBuffer[];
+  /** What the compiler did: kernels, fused groups, buffers, peak memory. */
+  readonly explanation: PlanExplanation;
 }
 
 export interface CompileRequest {
@@ -44,150 +48,169 @@ export interface CompileRequest {
   targets: Operation[];
   /** Fed tensors and the concrete shape and dtype of this run's values. */
   feedSpecs: Map<Tensor, { shape: number[]; dtype: DType }>;
+  optimizations: Optimizations;
 }
 
 export function compilePlan(backend: Backend, variables: VariableStore, req: CompileRequest): Plan {
   const fed = new Set(req.feedSpecs.keys());
   const order = pruneToFetches(req.fetchTensors, req.targets, fed);
+  const ir = buildIR(order, req.fetchTensors, req.targets, req.feedSpecs, variables);
+  const passes = runPasses(ir, backend, req.optimizations);
   const owned: BackendBuffer[] = [];
   try {
-    return build(backend, variables, req, order, owned);
+    return lowerPlan(backend, variables, ir, passes, req.optimizations, owned);
   } catch (e) {
     for (const b of owned) backend.free(b);
     throw e;
   }
 }
 
-function build(backend: Backend, variables: VariableStore, req: CompileRequest, order: Operation[], owned: BackendBuffer[]): Plan {
-  const ports = new Map<Tensor, Port>();
-  const alloc = (dtype: DType, size: number): BackendBuffer => {
-    const b = backend.alloc(dtype, size);
-    owned.push(b);
-    return b;
+/** Where one value lives, and until when its buffer is needed. */
+interface Storage {
+  buffer: BackendBuffer;
+  /** Position of the last node that reads it (Infinity: fetched, or must survive the step). */
+  lastUse: number;
+  pooled: boolean;
+  released: boolean;
+}
+
+function lowerPlan(
+  backend: Backend, variables: VariableStore, ir: IRGraph, passes: PassReport[], opts: Optimizations, owned: BackendBuffer[],
+): Plan {
+  const planner = new BufferPlanner(backend, owned, opts.memoryPlan);
+  const lastUse = lastUses(ir);
+  const storage = new Map<IRNode, Storage[]>();
+  const storageOf = (v: IRValue): Storage => (storage.get(v.node) as Storage[])[v.index];
+  const pooled = (dtype: DType, size: number, use: number): Storage => ({ buffer: planner.acquire(dtype, size), lastUse: use, pooled: true, released: false });
+  const dedicated = (dtype: DType, size: number): Storage => fixed(planner.acquire(dtype, size, { shared: false }));
+  const fixed = (buffer: BackendBuffer): Storage => ({ buffer, lastUse: Infinity, pooled: false, released: false });
+  const release = (s: Storage, position: number) => {
+    if (!s.pooled || s.released || s.lastUse > position) return;
+    s.released = true;
+    planner.release(s.buffer);
   };
 
-  const feeds: FeedSlot[] = [];
-  for (const [tensor, spec] of req.feedSpecs) {
-    if (!shapesCompatible(tensor.shape, spec.shape)) {
-      throw new InvalidArgumentError(
-        `${tensor.op.type} '${tensor.op.name}': cannot feed a value of shape ${formatShape(spec.shape)} ` +
-          `for tensor '${tensor.name}', which has shape ${formatShape(tensor.shape)}`,
-      );
-    }
-    const port = { buffer: alloc(tensor.dtype, numElements(spec.shape)), shape: spec.shape, dtype: tensor.dtype };
-    ports.set(tensor, port);
-    feeds.push({ tensor, port });
-  }
+  const feeds: FeedSlot[] = ir.feeds.map(({ tensor, value }) => {
+    const spec = value.node.outputs[0];
+    const s = pooled(spec.dtype, numElements(spec.shape), lastUse(value));
+    storage.set(value.node, [s]);
+    return { tensor, port: { buffer: s.buffer, shape: spec.shape, dtype: spec.dtype } };
+  });
 
   const steps: (() => void)[] = [];
   const inits: (() => void)[] = [];
-  const ctx: LowerContext = {
-    backend,
-    temp: (dtype, size) => alloc(dtype, size),
-    emit: (step) => steps.push(step),
-    init: (step) => inits.push(step),
-  };
   const reads = new Set<Operation>();
   const assigns = new Set<Operation>();
-
-  const variablePort = (variable: Operation, shape: readonly number[]): Port => {
-    const t = variable.outputs[0];
-    const port = { buffer: variables.bufferFor(variable, shape), shape: [...shape], dtype: t.dtype };
-    ports.set(t, port);
-    return port;
+  const explained: ExplainedNode[] = [];
+  // Per node being lowered: its scratch buffers and its kernel count.
+  let temps: Storage[] = [];
+  let kernels = 0;
+  const ctx: LowerContext = {
+    backend,
+    temp: (dtype, size) => {
+      const s = pooled(dtype, size, -1);
+      temps.push(s);
+      return s.buffer;
+    },
+    emit: (step) => {
+      kernels++;
+      steps.push(step);
+    },
+    init: (step) => inits.push(step),
+    constant: (dtype, size) => dedicated(dtype, size).buffer,
   };
 
-  for (const op of order) {
-    if (op.type === 'Assign') bindFirstAssignment(op, ports, variablePort);
-    const inputs = op.inputs.map((t) => ports.get(t) ?? unshapedVariable(t));
-    if (op.type === 'Placeholder') {
-      const t = op.outputs[0];
-      throw new InvalidArgumentError(
-        `Placeholder '${op.name}': you must feed a value for placeholder tensor '${t.name}' with dtype ${t.dtype} and shape ${formatShape(t.shape)}`,
-      );
+  ir.nodes.forEach((node, position) => {
+    if (node.kind === 'feed') return;
+    if (node.kind === 'variable') {
+      const spec = node.outputs[0];
+      storage.set(node, [fixed(variables.bufferFor(node.origin as Operation, spec.shape))]);
+      return;
     }
-    if (op.type === 'VariableV2') {
-      // A variable of partly unknown shape has a buffer once assigned; until then its first Assign binds it.
-      const shape = knownVariableShape(op, variables);
-      if (shape) variablePort(op, shape);
-      continue;
-    }
-    noteVariableUse(op, reads, assigns);
-    const node = { type: op.type, name: op.name };
-    const specs = op.def.inferOutputs(inputs.map((p): TensorSpec => ({ dtype: p.dtype, shape: p.shape })), op.attrs, node);
-    const outputs = specs.map((spec, i): Port => {
-      if (!isFullyDefined(spec.shape)) {
-        throw new InvalidArgumentError(`${op.type} '${op.name}': output ${i} has no concrete shape (${formatShape(spec.shape)}) even with the fed shapes`);
+    noteVariableUse(node, reads, assigns);
+    const inputs = node.inputs.map((v): Port => ({ ...v.node.outputs[v.index], buffer: storageOf(v).buffer }));
+    const outStorage = node.outputs.map((spec, i): Storage => {
+      if (i === 0 && node.writesVariable) return fixed(variables.bufferFor(node.writesVariable, spec.shape));
+      if (i === 0 && node.def.aliasInput !== undefined) {
+        // Reshape-like ops and assign share their input's buffer, which then lives as long as either value.
+        const shared = storageOf(node.inputs[node.def.aliasInput]);
+        shared.lastUse = Math.max(shared.lastUse, lastUse({ node, index: 0 }));
+        return shared;
       }
-      const shape = spec.shape;
-      const buffer = op.def.aliasInput !== undefined && i === 0 ? inputs[op.def.aliasInput].buffer : alloc(spec.dtype, numElements(shape));
-      return { buffer, shape, dtype: spec.dtype };
+      if (node.def.constantOutputs) return dedicated(spec.dtype, numElements(spec.shape));
+      return pooled(spec.dtype, numElements(spec.shape), lastUse({ node, index: i }));
     });
-    op.def.lower(ctx, { ...node, attrs: op.attrs, inputs, outputs });
-    op.outputs.forEach((t, i) => {
-      if (!ports.has(t)) ports.set(t, outputs[i]);
-    });
-  }
-  for (const t of req.fetchTensors) {
-    if (t.op.type === 'VariableV2') reads.add(t.op);
-  }
+    storage.set(node, outStorage);
+    const outputs = node.outputs.map((spec, i): Port => ({ ...spec, buffer: outStorage[i].buffer }));
+    temps = [];
+    kernels = 0;
+    node.def.lower(ctx, { type: node.type, name: node.name, attrs: node.attrs, inputs, outputs });
+    explained.push(explainNode(node, outputs, temps, kernels, planner));
+    for (const s of temps) release(s, position);
+    for (const v of node.inputs) release(storageOf(v), position);
+    for (const s of outStorage) release(s, position);
+  });
+  for (const v of ir.fetches) if (v.node.kind === 'variable') reads.add(v.node.origin as Operation);
   for (const init of inits) init();
 
-  const fetches = req.fetchTensors.map((t) => {
-    const port = ports.get(t);
-    if (!port && t.op.type === 'VariableV2') unshapedVariable(t);
-    if (!port) throw new FailedPreconditionError(`fetch '${t.name}' was not computed by the plan`);
-    return port;
+  const fetches = ir.fetches.map((v): Port => ({ ...v.node.outputs[v.index], buffer: storageOf(v).buffer }));
+  const variableBytes = [...storage.entries()]
+    .filter(([n]) => n.kind === 'variable')
+    .reduce((sum, [n]) => sum + numElements(n.outputs[0].shape) * byteWidth(n.outputs[0].dtype), 0);
+  const memory = planner.summary();
+  const planReport = passes.find((p) => p.name === 'memoryPlan');
+  if (planReport?.enabled) {
+    planReport.changes = memory.requestedBuffers - memory.buffers;
+    planReport.summary = `${planReport.changes} buffers reused by lifetime (${memory.buffers} held for ${memory.requestedBuffers} values and scratch)`;
+  }
+  const explanation: PlanExplanation = {
+    backend: backend.name,
+    passes,
+    nodes: explained,
+    steps: steps.length,
+    memory: { ...memory, variableBytes },
+  };
+  return { feeds, fetches, steps, readsVariables: [...reads], assignsVariables: [...assigns], ownedBuffers: owned, explanation };
+}
+
+/** Position of each value's last reader; fetched values and unread outputs of kept nodes as noted. */
+function lastUses(ir: IRGraph): (v: IRValue) => number {
+  const last = new Map<IRNode, number[]>();
+  ir.nodes.forEach((n, position) => last.set(n, new Array<number>(n.outputs.length).fill(position)));
+  ir.nodes.forEach((n, position) => {
+    for (const v of n.inputs) {
+      const l = last.get(v.node) as number[];
+      l[v.index] = Math.max(l[v.index], position);
+    }
   });
-  return { feeds, fetches, steps, readsVariables: [...reads], assignsVariables: [...assigns], ownedBuffers: owned };
+  for (const v of ir.fetches) (last.get(v.node) as number[])[v.index] = Infinity;
+  return (v) => (last.get(v.node) as number[])[v.index];
 }
 
 /** An Assign's first input is the variable it writes, not a read of its value. */
-function noteVariableUse(op: Operation, reads: Set<Operation>, assigns: Set<Operation>): void {
-  op.inputs.forEach((t, i) => {
-    if (t.op.type !== 'VariableV2') return;
-    if (op.type === 'Assign' && i === 0) assigns.add(t.op);
-    else reads.add(t.op);
+function noteVariableUse(node: IRNode, reads: Set<Operation>, assigns: Set<Operation>): void {
+  node.inputs.forEach((v, i) => {
+    if (v.node.kind !== 'variable') return;
+    const variable = v.node.origin as Operation;
+    if (node.type === 'Assign' && i === 0) assigns.add(variable);
+    else reads.add(variable);
   });
+  if (node.writesVariable) assigns.add(node.writesVariable);
 }
 
-/**
- * A variable's concrete shape: static, else its buffer's, else (optimizer state that starts filled)
- * the shapes of the variables its dims come from.
- */
-function knownVariableShape(op: Operation, variables: VariableStore): readonly number[] | undefined {
-  const t = op.outputs[0];
-  if (isFullyDefined(t.shape)) return t.shape;
-  const allocated = variables.allocatedShape(op);
-  if (allocated || (op.attrs as VariableAttrs).default_fill === undefined) return allocated;
-  const sources = (op.attrs as VariableAttrs).dim_sources ?? [];
-  const dims = (t.shape ?? []).map((d, i) => {
-    const source = sources[i];
-    if (d !== null || !source) return d;
-    const from = op.graph.get_tensor_by_name(source.tensor);
-    const shape = from.op.type === 'VariableV2' ? knownVariableShape(from.op, variables) : undefined;
-    return shape?.[source.axis < 0 ? source.axis + shape.length : source.axis] ?? null;
-  });
-  return isFullyDefined(dims) ? dims : undefined;
-}
-
-/** An Assign to a variable with no buffer yet gives it one shaped like the assigned value. */
-function bindFirstAssignment(op: Operation, ports: Map<Tensor, Port>, variablePort: (v: Operation, shape: readonly number[]) => Port): void {
-  const [ref, value] = op.inputs;
-  const valuePort = ports.get(value);
-  if (ports.has(ref) || ref.op.type !== 'VariableV2' || !valuePort) return;
-  if (!shapesCompatible(ref.shape, valuePort.shape)) {
-    throw new InvalidArgumentError(
-      `${op.type} '${op.name}': cannot assign a value of shape ${formatShape(valuePort.shape)} to variable '${ref.op.name}' of shape ${formatShape(ref.shape)}`,
-    );
-  }
-  variablePort(ref.op, valuePort.shape);
-}
-
-function unshapedVariable(t: Tensor): never {
-  if (t.op.type !== 'VariableV2') throw new FailedPreconditionError(`input '${t.name}' was not computed by the plan`);
-  throw new FailedPreconditionError(
-    `VariableV2 '${t.op.name}': its shape ${formatShape(t.shape)} is not known yet because it was never assigned; ` +
-      'initialise it with tf.assign(v, tf.normal(shape)) using the shapes from tf.infer_variable_shapes(loss, {feed_dict})',
-  );
+function explainNode(node: IRNode, outputs: Port[], temps: Storage[], kernels: number, planner: BufferPlanner): ExplainedNode {
+  return {
+    name: node.name,
+    type: node.type,
+    ...(node.fusedFrom ? { fusedFrom: [...node.fusedFrom] } : {}),
+    kernels,
+    outputs: outputs.map((p) => ({
+      shape: [...p.shape],
+      dtype: p.dtype,
+      bytes: numElements(p.shape) * byteWidth(p.dtype),
+      buffer: planner.idOf(p.buffer),
+    })),
+    ...(node.writesVariable ? { writesVariable: node.writesVariable.name } : {}),
+    scratchBytes: temps.reduce((sum, s) => sum + s.buffer.size * byteWidth(s.buffer.dtype), 0),
+  };
 }

@@ -43,3 +43,8 @@ export function typedArrayFrom(dtype: DType, values: ArrayLike<number>): TypedAr
   }
   return out;
 }
+
+/** Bytes per element as stored (bool takes one byte). */
+export function byteWidth(dtype: DType): number {
+  return dtype === 'bool' ? 1 : 4;
+}

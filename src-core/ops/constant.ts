@@ -15,6 +15,7 @@ export interface ConstAttrs {
 
 export const Const = defineOp<ConstAttrs>({
   type: 'Const',
+  constantOutputs: true,
   inferOutputs(_inputs, attrs, node) {
     if (numElements(attrs.shape) !== attrs.values.length) {
       throw opError(node, `${attrs.values.length} values do not fill shape ${formatShape(attrs.shape)}`);

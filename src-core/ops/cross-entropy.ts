@@ -24,7 +24,7 @@ function rowsCols(shape: readonly number[]): [number, number] {
 }
 
 /** loss[r] = -Σ_c labels[r, c] · log_softmax(logits)[r, c], with labels already dense float32. */
-function emitDenseLoss(ctx: LowerContext, node: NodeInfo, logits: Port, labels: Port, out: Port): void {
+export function emitDenseLoss(ctx: LowerContext, node: NodeInfo, logits: Port, labels: Port, out: Port): void {
   if (out.buffer.size === 0) return;
   const [rows, cols] = rowsCols(logits.shape);
   const full = (buffer: Port['buffer']): Port => ({ buffer, shape: [rows, cols], dtype: f32 });
@@ -39,7 +39,7 @@ function emitDenseLoss(ctx: LowerContext, node: NodeInfo, logits: Port, labels: 
 }
 
 /** Reference: the loss of each row, in float64, from a per-row target distribution. */
-function refLoss(logits: RefArray, target: (row: number, col: number) => number): RefArray {
+export function refLoss(logits: RefArray, target: (row: number, col: number) => number): RefArray {
   const [rows, cols] = rowsCols(logits.shape);
   const out = refArray(logits.shape.slice(0, -1), 'float32');
   for (let r = 0; r < rows; r++) {

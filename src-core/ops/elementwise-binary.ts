@@ -107,3 +107,10 @@ function defineBinary(spec: BinarySpec): OpDef {
 }
 
 export const BINARY_DEFS: Record<string, OpDef> = Object.fromEntries(SPECS.map((s) => [s.type, defineBinary(s)]));
+
+/** Per op type, the primitive it lowers to and its float32 reference: what the fusion pass composes. */
+export const BINARY_ELEMENTWISE: ReadonlyMap<string, { prim: BinaryOp; ref: (a: number, b: number) => number; comparison: boolean }> = new Map(
+  SPECS.filter((s) => s.dtypes.includes('float32')).map((s) => [
+    s.type, { prim: s.prim, ref: (a: number, b: number) => s.ref(a, b, 'float32'), comparison: COMPARISON_OPS.has(s.prim) },
+  ]),
+);

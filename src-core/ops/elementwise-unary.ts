@@ -84,3 +84,8 @@ function defineUnary(spec: UnarySpec): OpDef {
 }
 
 export const UNARY_DEFS: Record<string, OpDef> = Object.fromEntries(SPECS.map((s) => [s.type, defineUnary(s)]));
+
+/** Per op type, the primitive it lowers to and its float32 reference: what the fusion pass composes. */
+export const UNARY_ELEMENTWISE: ReadonlyMap<string, { prim: UnaryOp; ref: (v: number) => number }> = new Map(
+  SPECS.filter((s) => s.dtypes.includes('float32')).map((s) => [s.type, { prim: s.prim, ref: (v: number) => s.ref(v, 'float32') }]),
+);

@@ -227,7 +227,7 @@ export function emitCopy(ctx: LowerContext, x: BackendBuffer, out: BackendBuffer
  * is built, never by a step.
  */
 export function emitConstant(ctx: LowerContext, dtype: DType, shape: readonly number[], values: ArrayLike<number>): Port {
-  const buffer = ctx.temp(dtype, numElements(shape));
+  const buffer = ctx.constant(dtype, numElements(shape));
   const data = typedArrayFrom(dtype, values);
   const { backend } = ctx;
   if (buffer.size > 0) ctx.init(() => backend.write(buffer, data));

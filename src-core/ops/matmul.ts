@@ -1,4 +1,5 @@
 /** MatMul with transpose flags, batched over leading dims (a rank-2 operand broadcasts). */
+import type { MatMulArgs } from '../../backends/interface';
 import { formatShape, type Dim } from '../graph/shape';
 import { defineOp, type NodeInfo } from './op-def';
 import { opError, refArray, storeAs } from './support';
@@ -44,6 +45,21 @@ function checkOperands(a: Dim[], b: Dim[], attrs: MatMulAttrs, node: NodeInfo): 
   return d;
 }
 
+/** The backend descriptor of a product of operands with these concrete shapes. */
+export function matMulArgs(a: number[], b: number[], attrs: MatMulAttrs, node: NodeInfo): MatMulArgs {
+  const d = checkOperands(a, b, attrs, node) as MatDims<number>;
+  return {
+    batch: d.batch.reduce((p, x) => p * x, 1),
+    m: d.m,
+    n: d.n,
+    k: d.k,
+    transposeA: attrs.transpose_a,
+    transposeB: attrs.transpose_b,
+    aBatchStride: a.length > 2 ? d.m * d.k : 0,
+    bBatchStride: b.length > 2 ? d.k * d.n : 0,
+  };
+}
+
 export const MatMul = defineOp<MatMulAttrs>({
   type: 'MatMul',
   inferOutputs(inputs, attrs, node) {
@@ -70,18 +86,7 @@ export const MatMul = defineOp<MatMulAttrs>({
   },
   lower(ctx, node) {
     const [a, b] = node.inputs;
-    const d = checkOperands(a.shape, b.shape, node.attrs, node) as MatDims<number>;
-    const batch = d.batch.reduce((p, x) => p * x, 1);
-    const args = {
-      batch,
-      m: d.m,
-      n: d.n,
-      k: d.k,
-      transposeA: node.attrs.transpose_a,
-      transposeB: node.attrs.transpose_b,
-      aBatchStride: a.shape.length > 2 ? d.m * d.k : 0,
-      bBatchStride: b.shape.length > 2 ? d.k * d.n : 0,
-    };
+    const args = matMulArgs(a.shape, b.shape, node.attrs, node);
     const { backend } = ctx;
     const [ab, bb, ob] = [a.buffer, b.buffer, node.outputs[0].buffer];
     if (ob.size === 0) return;

@@ -52,6 +52,8 @@ export interface LowerContext {
    * such outputs out of any buffer sharing.
    */
   init(step: () => void): void;
+  /** A plan-owned buffer that only `init` writes: it keeps its own storage, never shared with a value. */
+  constant(dtype: DType, size: number): BackendBuffer;
 }
 
 export type GradientFn<A extends Attrs> = (op: Operation<A>, dys: (Tensor | null)[]) => (Tensor | null)[];
@@ -74,6 +76,8 @@ export interface OpDef<A extends Attrs = Attrs> {
   readonly aliasInput?: number;
   /** Has effects or state (variables, assign, random): never folded or merged. */
   readonly stateful?: boolean;
+  /** Outputs are written once, at compile time (through `init`): they get storage of their own. */
+  readonly constantOutputs?: boolean;
   /** Inputs used only for their shape: their values are never read. */
   readonly shapeOnlyInputs?: readonly number[];
 }

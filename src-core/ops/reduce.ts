@@ -105,7 +105,7 @@ function defineReduce(spec: ReduceSpec): OpDef<ReduceAttrs> {
       }
       const count = numElements(axes.map((a) => x.shape[a]));
       const sum = { ...out, buffer: ctx.temp(out.dtype, out.buffer.size) };
-      const scale = { buffer: ctx.temp('float32', 1), shape: [], dtype: 'float32' as DType };
+      const scale = { buffer: ctx.constant('float32', 1), shape: [], dtype: 'float32' as DType };
       const { backend } = ctx;
       ctx.init(() => backend.fill(scale.buffer, 1 / count));
       emitReduce(ctx, 'sum', x, axes, sum);

@@ -132,6 +132,7 @@ export interface ReductionSizeAttrs {
 export const ReductionSizeOf = defineOp<ReductionSizeAttrs>({
   type: 'ReductionSizeOf',
   shapeOnlyInputs: [0],
+  constantOutputs: true,
   inferOutputs: () => [{ dtype: 'float32', shape: [] }],
   gradient: () => [null],
   lower(ctx, node) {
