@@ -3,6 +3,7 @@ import { trainCommand, TRAIN_USAGE } from './commands/train';
 import { infoCommand, INFO_USAGE } from './commands/info';
 import { benchCommand, BENCH_USAGE } from './commands/bench';
 import { studioCommand, STUDIO_USAGE } from './commands/studio';
+import { explainCommand, EXPLAIN_USAGE } from './commands/explain';
 import { UsageError } from './usage';
 import { OpError } from '../src-core/errors';
 
@@ -13,6 +14,7 @@ commands:
   info      list the backends (availability, capabilities) and the registered op types
   studio    start tinyflow studio in a browser (--web)
   bench     time our backends against TF.js and numpy on the same workloads
+  explain   print the compiled plan of a model's training step (passes, kernels, buffers, memory)
 
 ${TRAIN_USAGE}
 
@@ -20,7 +22,9 @@ ${INFO_USAGE}
 
 ${STUDIO_USAGE}
 
-${BENCH_USAGE}`;
+${BENCH_USAGE}
+
+${EXPLAIN_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -34,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
         return await benchCommand(rest);
       case 'studio':
         return await studioCommand(rest);
+      case 'explain':
+        return await explainCommand(rest);
       case undefined:
       case 'help':
       case '--help':

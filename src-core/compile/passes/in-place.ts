@@ -10,12 +10,15 @@ import { FusedElementwise } from '../fused-ops';
 import { sameShape, useCounts, type IRGraph, type IRNode, type IRValue } from '../ir';
 import { buildFusedNode, installFused, isFusable } from './fuse-elementwise';
 
-/** Every value that shares the variable's buffer: the variable and reshape-like views of it. */
-function aliasesOf(ir: IRGraph, variable: IRNode): Set<IRNode> {
+/**
+ * Every value that is the variable's value before `assign` writes it: the variable and reshape-like
+ * views of it. The assign's own output (and views of that) is the new value, which readers may see.
+ */
+function oldValueAliases(ir: IRGraph, variable: IRNode, assign: IRNode): Set<IRNode> {
   const aliases = new Set<IRNode>([variable]);
   for (const n of ir.nodes) {
     const from = n.def.aliasInput;
-    if (n.kind === 'op' && from !== undefined && aliases.has(n.inputs[from]?.node)) aliases.add(n);
+    if (n !== assign && n.kind === 'op' && from !== undefined && aliases.has(n.inputs[from]?.node)) aliases.add(n);
   }
   return aliases;
 }
@@ -30,7 +33,7 @@ function updateInPlace(ir: IRGraph, assign: IRNode, uses: Map<IRNode, number[]>)
   if (producer.type !== FusedElementwise.type && !isFusable(producer)) return false;
   if (ir.nodes.some((n) => n !== assign && n.type === 'Assign' && n.inputs[0].node === variable)) return false;
 
-  const aliases = aliasesOf(ir, variable);
+  const aliases = oldValueAliases(ir, variable, assign);
   const readsVariable = (v: IRValue) => aliases.has(v.node);
   // The kernel may read W only element for element: as W itself, in W's own shape.
   if (!producer.inputs.every((v) => !readsVariable(v) || (v.node === variable && sameShape(v.node.outputs[0].shape, producer.outputs[0].shape)))) return false;

@@ -76,6 +76,7 @@ export function runPasses(ir: IRGraph, backend: Backend, opts: Optimizations): P
     report('fusion', true, sce + mm + ew, `fused groups (${ew} elementwise, ${mm} matmul epilogues, ${sce} softmax cross-entropy)`);
   } else report('fusion', false, 0, 'fused groups');
   const ip = opts.inPlace ? updateVariablesInPlace(ir, backend) : 0;
+  removeDeadNodes(ir);
   report('inPlace', opts.inPlace, ip, 'variables updated in place');
   report('memoryPlan', opts.memoryPlan, 0, 'buffers reused by lifetime');
   return reports;
