@@ -8,12 +8,12 @@ import type { Backend } from './interface';
 type OptionalKeys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? K : never }[keyof T];
 type MethodKeys<T> = { [K in keyof T]-?: NonNullable<T[K]> extends (...args: never[]) => unknown ? K : never }[keyof T];
 
-/** Optional kernels the compiler uses when present (readSync is a capability, not a kernel). */
-export type FusedKernel = Exclude<OptionalKeys<Backend>, 'readSync'>;
+/** Optional kernels the compiler uses when present (readSync and lost are capabilities, not kernels). */
+export type FusedKernel = Exclude<OptionalKeys<Backend>, 'readSync' | 'lost'>;
 /** Methods every backend must have. */
 export type RequiredMethod = Exclude<MethodKeys<Backend>, OptionalKeys<Backend>>;
 
-const FUSED: Record<FusedKernel, true> = { softmax: true };
+const FUSED: Record<FusedKernel, true> = { softmax: true, softmaxCrossEntropy: true, elementwise: true, matmulEpilogue: true };
 const REQUIRED: Record<RequiredMethod, true> = {
   alloc: true, free: true, write: true, read: true, dispose: true,
   fill: true, cast: true, unary: true, binary: true, reduce: true, argReduce: true, matmul: true, stridedCopy: true,

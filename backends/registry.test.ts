@@ -70,11 +70,11 @@ describe('availableBackends', () => {
     expect(infos.map((i) => i.name)).toEqual(['no-gpu', 'no-simd', 'later', 'junk', 'cpu']);
     expect(infos[0]).toEqual({ name: 'no-gpu', priority: 20, available: false, reason: 'navigator.gpu is undefined', syncInit: false });
     expect(infos[1]).toMatchObject({ available: false, reason: 'WebAssembly SIMD is not supported' });
-    expect(infos[2]).toMatchObject({ available: true, syncInit: false, fusedKernels: ['softmax'] });
+    expect(infos[2]).toMatchObject({ available: true, syncInit: false, fusedKernels: ['softmax', 'softmaxCrossEntropy', 'elementwise', 'matmulEpilogue'] });
     expect(infos[3].available).toBe(false);
     expect(infos[3].reason).toMatch(/without alloc, free, .*stridedCopy, capabilities/);
     expect(infos[4]).toMatchObject({
-      name: 'cpu', priority: 0, available: true, syncInit: true, fusedKernels: ['softmax'],
+      name: 'cpu', priority: 0, available: true, syncInit: true, fusedKernels: ['softmax', 'softmaxCrossEntropy', 'elementwise', 'matmulEpilogue'],
       capabilities: { dtypes: ['float32', 'int32', 'bool'], sync: true },
     });
   });

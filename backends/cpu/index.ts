@@ -13,10 +13,13 @@ import {
   type BinaryArgs,
   type BinaryOp,
   type DType,
+  type ElementwiseArgs,
   type MatMulArgs,
+  type MatMulEpilogue,
   type ReduceArgs,
   type ReduceOp,
   type SoftmaxArgs,
+  type SoftmaxCrossEntropyArgs,
   type StridedCopyArgs,
   type TypedArray,
   type UnaryOp,
@@ -24,6 +27,10 @@ import {
 import { DTYPES, isDType } from '../../src-core/graph/dtype';
 import { CpuBuffer, cpuData } from './cpu-buffer';
 import { checkAtLeast, checkCount, checkDtype, checkSize, checkStridedView, fail, shapeSize } from './checks';
+import { createArgumentChecks } from '../argument-checks';
+import { checkCrossEntropyCall, checkElementwiseCall, checkMatmulEpilogueCall, checkProgram } from '../fused-checks';
+import { FusedElementwise } from './kernels/elementwise-fused';
+import { softmaxCrossEntropyKernel } from './kernels/softmax-cross-entropy';
 import { argReduceKernel } from './kernels/arg-reduce';
 import { binaryKernel } from './kernels/binary';
 import { castKernel } from './kernels/cast';
@@ -37,6 +44,7 @@ import { unaryKernel } from './kernels/unary';
 export { CpuBuffer } from './cpu-buffer';
 
 const MAX_BUFFER_ELEMENTS = 2 ** 31 - 1;
+const checks = createArgumentChecks(fail);
 
 class CpuBackend implements Backend {
   readonly name = 'cpu';
@@ -47,6 +55,11 @@ class CpuBackend implements Backend {
   };
   private readonly live = new Set<CpuBuffer>();
   private disposed = false;
+  private readonly fused = new FusedElementwise();
+  /** Programs already validated, by key: a steady step re-checks only buffers and strides. */
+  private readonly checkedPrograms = new Set<string>();
+  /** The inputs' storage, reused per call so a steady step allocates nothing. */
+  private readonly inputData: TypedArray[] = [];
 
   // ---- buffers ----
 
@@ -168,6 +181,39 @@ class CpuBackend implements Backend {
     checkSize('softmax', 'x', x, args.rows * args.cols);
     checkSize('softmax', 'out', out, x.size);
     softmaxKernel(cpuData(x, 'softmax'), cpuData(out, 'softmax'), args);
+  }
+
+  softmaxCrossEntropy(
+    logits: BackendBuffer, labels: BackendBuffer, loss: BackendBuffer, backprop: BackendBuffer, args: SoftmaxCrossEntropyArgs,
+  ): void {
+    const method = 'softmaxCrossEntropy';
+    checkCrossEntropyCall(checks, logits, labels, loss, backprop, args);
+    softmaxCrossEntropyKernel(cpuData(logits, method), cpuData(labels, method), cpuData(loss, method), cpuData(backprop, method), args);
+  }
+
+  elementwise(inputs: readonly BackendBuffer[], out: BackendBuffer, args: ElementwiseArgs): void {
+    const method = 'elementwise';
+    checkElementwiseCall(checks, fail, inputs, out, args);
+    if (!this.checkedPrograms.has(args.key)) {
+      checkProgram(fail, args, inputs.length);
+      this.checkedPrograms.add(args.key);
+    }
+    const data = this.inputData;
+    data.length = inputs.length;
+    for (let j = 0; j < inputs.length; j++) data[j] = cpuData(inputs[j], method);
+    this.fused.run(data, cpuData(out, method), args);
+  }
+
+  matmulEpilogue(
+    a: BackendBuffer, b: BackendBuffer, bias: BackendBuffer | null, out: BackendBuffer, args: MatMulArgs, epilogue: MatMulEpilogue,
+  ): void {
+    const method = 'matmulEpilogue';
+    checkMatmulEpilogueCall(checks, fail, a, b, bias, out, args, epilogue.bias);
+    const relu = epilogue.activation === 'relu';
+    if (!relu && epilogue.activation !== 'none') fail(method, `unknown activation '${String(epilogue.activation)}'`);
+    matmulKernel(cpuData(a, method), cpuData(b, method), cpuData(out, method), args, {
+      bias: bias === null ? null : cpuData(bias, method), relu,
+    });
   }
 
   private checkReduceArgs(method: string, x: BackendBuffer, out: BackendBuffer, args: ReduceArgs): void {

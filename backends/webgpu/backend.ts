@@ -6,29 +6,41 @@ import {
   COMPARISON_OPS,
   type ArgReduceOp, type Backend, type BackendBuffer, type BackendCapabilities, type BinaryArgs, type BinaryOp, type DType,
   type MatMulArgs, type ReduceArgs, type ReduceOp, type SoftmaxArgs, type StridedCopyArgs, type TypedArray, type UnaryOp,
+  type ElementwiseArgs, type MatMulEpilogue, type SoftmaxCrossEntropyArgs,
 } from '../interface';
 import { DTYPES, isDType } from '../../src-core/graph/dtype';
 import { GpuContext, STORAGE_USAGE } from './context';
 import { WebGpuBuffer, asWebGpuBuffer } from './buffer';
 import { checkAtLeast, checkCount, checkDtype, checkSize, checkStridedView, fail, shapeSize } from './checks';
+import { createArgumentChecks } from '../argument-checks';
+import { checkCrossEntropyCall, checkElementwiseCall, checkMatmulEpilogueCall, checkProgram } from '../fused-checks';
+import { elementwiseFusedKernel } from './kernels/elementwise-fused';
+import { softmaxCrossEntropyKernel } from './kernels/softmax-cross-entropy';
 import { argReduceKernel } from './kernels/arg-reduce';
 import { binaryKernel } from './kernels/binary';
 import { castKernel } from './kernels/cast';
 import { fillKernel } from './kernels/fill';
-import { matmulKernel } from './kernels/matmul';
+import { matmulEpilogueKernel, matmulKernel } from './kernels/matmul';
 import { reduceKernel } from './kernels/reduce';
 import { softmaxKernel } from './kernels/softmax';
 import { stridedCopyKernel } from './kernels/strided-copy';
 import { unaryKernel } from './kernels/unary';
 
+const checks = createArgumentChecks(fail);
+
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu';
   readonly capabilities: BackendCapabilities;
   private readonly live = new Set<WebGpuBuffer>();
+  /** Programs already validated, by key: a steady step re-checks only buffers and strides. */
+  private readonly checkedPrograms = new Set<string>();
 
   constructor(readonly ctx: GpuContext) {
     // Every element is 4 bytes on the device (bool as u32), and a tensor is bound whole.
-    this.capabilities = { dtypes: DTYPES, sync: false, maxBufferElements: Math.floor(ctx.maxBufferBytes / 4) };
+    this.capabilities = {
+      dtypes: DTYPES, sync: false, maxBufferElements: Math.floor(ctx.maxBufferBytes / 4),
+      adapter: { description: ctx.description, software: ctx.software },
+    };
   }
 
   /** Resolves with the reason once the device is lost; every call after that throws 'webgpu device lost: ...'. */
@@ -172,6 +184,39 @@ export class WebGpuBackend implements Backend {
       checkSize('softmax', role, buffer, args.rows * args.cols);
     }
     softmaxKernel(this.ctx, asWebGpuBuffer(x, 'softmax'), asWebGpuBuffer(out, 'softmax'), args);
+  }
+
+  elementwise(inputs: readonly BackendBuffer[], out: BackendBuffer, args: ElementwiseArgs): void {
+    const method = 'elementwise';
+    this.ctx.check(method);
+    const owned = inputs.map((input) => asWebGpuBuffer(input, method));
+    checkElementwiseCall(checks, fail, inputs, out, args);
+    if (!this.checkedPrograms.has(args.key)) {
+      checkProgram(fail, args, inputs.length);
+      this.checkedPrograms.add(args.key);
+    }
+    elementwiseFusedKernel(this.ctx, owned, asWebGpuBuffer(out, method), args);
+  }
+
+  matmulEpilogue(
+    a: BackendBuffer, b: BackendBuffer, bias: BackendBuffer | null, out: BackendBuffer, args: MatMulArgs, epilogue: MatMulEpilogue,
+  ): void {
+    const method = 'matmulEpilogue';
+    this.ctx.check(method);
+    checkMatmulEpilogueCall(checks, fail, a, b, bias, out, args, epilogue.bias);
+    if (epilogue.activation !== 'relu' && epilogue.activation !== 'none') fail(method, `unknown activation '${String(epilogue.activation)}'`);
+    matmulEpilogueKernel(this.ctx, asWebGpuBuffer(a, method), asWebGpuBuffer(b, method),
+      bias === null ? null : asWebGpuBuffer(bias, method), asWebGpuBuffer(out, method), args, epilogue);
+  }
+
+  softmaxCrossEntropy(
+    logits: BackendBuffer, labels: BackendBuffer, loss: BackendBuffer, backprop: BackendBuffer, args: SoftmaxCrossEntropyArgs,
+  ): void {
+    const method = 'softmaxCrossEntropy';
+    this.ctx.check(method);
+    checkCrossEntropyCall(checks, logits, labels, loss, backprop, args);
+    softmaxCrossEntropyKernel(this.ctx, asWebGpuBuffer(logits, method), asWebGpuBuffer(labels, method),
+      asWebGpuBuffer(loss, method), asWebGpuBuffer(backprop, method), args);
   }
 
   private checkReduceArgs(method: string, x: BackendBuffer, out: BackendBuffer, args: ReduceArgs): void {

@@ -25,6 +25,10 @@ export interface ToleranceTable {
   readonly reduceLarge: Tolerance;
   readonly matmul: Tolerance;
   readonly softmax: Tolerance;
+  readonly elementwiseFused: Tolerance;
+  readonly fusedVsPrimitives: Tolerance;
+  readonly matmulEpilogue: Tolerance;
+  readonly crossEntropy: Tolerance;
   readonly trainingLoss: Tolerance;
   readonly trainingWeights: Tolerance;
 }

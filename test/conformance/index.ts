@@ -21,6 +21,9 @@ import { reduceChecks } from './reduce';
 import { matmulChecks } from './matmul';
 import { stridedCopyChecks } from './strided-copy';
 import { softmaxChecks } from './softmax';
+import { elementwiseFusedChecks } from './elementwise-fused';
+import { matmulEpilogueChecks } from './matmul-epilogue';
+import { softmaxCrossEntropyChecks } from './softmax-cross-entropy';
 import { trainingChecks } from './training';
 
 export type { Tolerance, ToleranceTable, ExpectedFailures } from './harness';
@@ -56,6 +59,19 @@ export const DEFAULT_TOLERANCES: ToleranceTable = {
   matmul: { rtol: 16 * U, atol: 0 },
   // softmax and log-softmax: one exp per element plus a row sum; atol covers probabilities near 0.
   softmax: { rtol: 1e-5, atol: 1e-6 },
+  // fused elementwise programs, against a propagated error magnitude (oracles.ts elementwiseOracle):
+  // each step may differ from its correctly rounded value by what its primitive's row allows, and the
+  // magnitude carries earlier steps' errors forward, so the largest per-op row (transcendental) covers it.
+  elementwiseFused: { rtol: 2e-5, atol: 1e-6 },
+  // a fused program against the same backend's unfused primitives: the same formulas rounded to
+  // float32 at the same steps, so exact. A shader compiler that contracts a·b + c across fused
+  // instructions into an fma would need an override (llvmpipe does not).
+  fusedVsPrimitives: { rtol: 0, atol: 0 },
+  // matmul + bias (+ relu), against Σ|a·b| + |bias|: the matmul row's 16U plus one rounding for the add.
+  matmulEpilogue: { rtol: 20 * U, atol: 0 },
+  // softmax cross-entropy: loss against Σ_c |label|·(|x − max| + log Σ), the terms it sums, and
+  // backprop against softmax + |label|; one exp per element and a row sum, as the softmax row.
+  crossEntropy: { rtol: 2e-5, atol: 1e-6 },
   // training: the loss at every step, and the final weights, after 5-50 steps of SGD.
   trainingLoss: { rtol: 1e-4, atol: 1e-5 },
   trainingWeights: { rtol: 1e-3, atol: 1e-5 },
@@ -76,6 +92,9 @@ export interface ConformanceOptions {
 /** One conformance group per optional fused kernel: a new kernel in the interface needs its group here. */
 const FUSED_GROUPS: Record<FusedKernel, (h: Harness) => void> = {
   softmax: softmaxChecks,
+  softmaxCrossEntropy: softmaxCrossEntropyChecks,
+  elementwise: elementwiseFusedChecks,
+  matmulEpilogue: matmulEpilogueChecks,
 };
 
 export function runConformance(factory: BackendFactory, options: ConformanceOptions = {}): void {

@@ -3,7 +3,9 @@
  * and no fast paths: they keep the cpu run of the suite from comparing cpu with itself. Accumulating
  * oracles also return the magnitude (sum of |terms|) that scales their tolerance.
  */
-import type { BinaryArgs, BinaryOp, DType, MatMulArgs, ReduceArgs, ReduceOp, StridedCopyArgs } from '../../backends/interface';
+import type {
+  BinaryArgs, BinaryOp, DType, ElementwiseArgs, MatMulArgs, ReduceArgs, ReduceOp, StridedCopyArgs, UnaryOp,
+} from '../../backends/interface';
 import { numel } from './data';
 
 export interface Accumulated {
@@ -153,4 +155,151 @@ export function softmaxOracle(x: ArrayLike<number>, rows: number, cols: number, 
     }
   }
   return out;
+}
+
+/** The contract's float32 unary formulas in float64 (sigmoid, round and relu as TF-1 defines them). */
+export function unaryScalar(op: UnaryOp, v: number): number {
+  switch (op) {
+    case 'identity': return v;
+    case 'neg': return -v;
+    case 'abs': return Math.abs(v);
+    case 'sign': return v === 0 || Number.isNaN(v) ? v : Math.sign(v);
+    case 'exp': return Math.exp(v);
+    case 'log': return Math.log(v);
+    case 'sqrt': return Math.sqrt(v);
+    case 'rsqrt': return 1 / Math.sqrt(v);
+    case 'square': return v * v;
+    case 'reciprocal': return 1 / v;
+    case 'relu': return Number.isNaN(v) ? v : Math.max(v, 0);
+    case 'step': return v > 0 ? 1 : 0;
+    case 'sigmoid': return 1 / (1 + Math.exp(-v));
+    case 'tanh': return Math.tanh(v);
+    case 'floor': return Math.floor(v);
+    case 'ceil': return Math.ceil(v);
+    case 'round': {
+      const r = Math.round(v);
+      return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+    }
+    case 'logicalNot': return v === 0 ? 1 : 0;
+  }
+}
+
+/**
+ * How much an error of `inputMagnitude` in the operand (or of one rounding) can move a unary result:
+ * a first-order bound from the derivative, never below |result|. Discontinuous ops get |result| only:
+ * the suite applies them to exact inputs.
+ */
+function unaryMagnitude(op: UnaryOp, a: number, v: number, ma: number): number {
+  const av = Math.abs(v);
+  switch (op) {
+    case 'exp': return av * (1 + ma);
+    case 'log': return av + (1 + ma) / Math.abs(a);
+    case 'sqrt': return av + ma / (2 * av);
+    case 'rsqrt': case 'reciprocal': return av * (1 + ma / Math.abs(a));
+    case 'square': return av + 2 * Math.abs(a) * ma;
+    case 'sigmoid': case 'tanh': return av + ma;
+    case 'identity': case 'neg': case 'abs': case 'relu': return Math.max(av, ma);
+    default: return av;
+  }
+}
+
+/** The binary counterpart of unaryMagnitude (first-order error propagation). */
+function binaryMagnitude(op: BinaryOp, a: number, b: number, v: number, ma: number, mb: number): number {
+  const av = Math.abs(v);
+  switch (op) {
+    case 'add': case 'sub': return ma + mb + av;
+    case 'mul': return Math.abs(a) * mb + ma * Math.abs(b) + av;
+    case 'div': return (ma + av * mb) / Math.abs(b) + av;
+    case 'pow': return av * (1 + (ma / Math.abs(a)) * Math.abs(b) + mb * Math.abs(Math.log(Math.abs(a))));
+    case 'max': case 'min': return Math.max(ma, mb, av);
+    default: return av;
+  }
+}
+
+/**
+ * A fused elementwise program evaluated the way the unfused primitives would: every instruction in
+ * float64 from the contract's formula, rounded to float32 as its primitive's output buffer would. The
+ * magnitude propagates first-order error bounds through the program, so the tolerance can be relative
+ * to what each output is sensitive to rather than to its (possibly cancelled) value.
+ */
+export function elementwiseOracle(inputs: readonly ArrayLike<number>[], args: ElementwiseArgs): Accumulated {
+  const size = numel(args.shape);
+  const value = new Float64Array(size);
+  const magnitude = new Float64Array(size);
+  const reg = new Float64Array(args.program.length);
+  const mag = new Float64Array(args.program.length);
+  for (let i = 0; i < size; i++) {
+    args.program.forEach((instr, r) => {
+      let v: number;
+      let m: number;
+      if (instr.kind === 'input') {
+        v = inputs[instr.input][viewOffset(i, args.shape, args.inputStrides[instr.input], 0)];
+        m = Math.abs(v);
+      } else if (instr.kind === 'const') {
+        v = Math.fround(instr.value);
+        m = Math.abs(v);
+      } else if (instr.kind === 'unary') {
+        v = Math.fround(unaryScalar(instr.op, reg[instr.a]));
+        m = unaryMagnitude(instr.op, reg[instr.a], v, mag[instr.a]);
+      } else {
+        v = Math.fround(binaryScalar(instr.op, reg[instr.a], reg[instr.b], false));
+        m = binaryMagnitude(instr.op, reg[instr.a], reg[instr.b], v, mag[instr.a], mag[instr.b]);
+      }
+      reg[r] = v;
+      mag[r] = m;
+    });
+    value[i] = reg[args.program.length - 1];
+    magnitude[i] = mag[args.program.length - 1];
+  }
+  return { value, magnitude };
+}
+
+/** act(matmul + bias) per element; the magnitude adds |bias| to the matmul's Σ|a·b|. */
+export function matmulEpilogueOracle(
+  a: ArrayLike<number>, b: ArrayLike<number>, bias: ArrayLike<number> | null, args: MatMulArgs, relu: boolean,
+): Accumulated {
+  const { value, magnitude } = matmulOracle(a, b, args);
+  for (let i = 0; i < value.length; i++) {
+    const add = bias === null ? 0 : bias[i % args.n];
+    const v = value[i] + add;
+    value[i] = relu ? Math.max(v, 0) : v;
+    magnitude[i] += Math.abs(add);
+  }
+  return { value, magnitude };
+}
+
+export interface CrossEntropyOracle {
+  loss: Accumulated;
+  backprop: Accumulated;
+}
+
+/** loss[r] = −Σ labels·logsoftmax and backprop = softmax − labels in float64, max-shifted. */
+export function softmaxCrossEntropyOracle(
+  logits: ArrayLike<number>, labels: ArrayLike<number>, rows: number, cols: number,
+): CrossEntropyOracle {
+  const loss = { value: new Float64Array(rows), magnitude: new Float64Array(rows) };
+  const backprop = { value: new Float64Array(rows * cols), magnitude: new Float64Array(rows * cols) };
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let max = -Infinity;
+    for (let c = 0; c < cols; c++) max = Math.max(max, logits[base + c]);
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += Math.exp(logits[base + c] - max);
+    const logSum = Math.log(sum);
+    let total = 0;
+    let size = 0;
+    for (let c = 0; c < cols; c++) {
+      const shifted = logits[base + c] - max;
+      const label = labels[base + c];
+      total -= label * (shifted - logSum);
+      // Any formulation is fine: logSum + max − Σ label·x too, so |x| and |max| belong to the scale.
+      size += Math.abs(label) * (Math.abs(logits[base + c]) + Math.abs(max) + logSum + 1);
+      const p = Math.exp(shifted) / sum;
+      backprop.value[base + c] = p - label;
+      backprop.magnitude[base + c] = p + Math.abs(label);
+    }
+    loss.value[r] = total;
+    loss.magnitude[r] = size;
+  }
+  return { loss, backprop };
 }

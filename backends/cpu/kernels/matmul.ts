@@ -26,11 +26,19 @@ const AXPY_MIN_COLUMNS = 8;
 let packedA = new Float64Array(0);
 let packedB = new Float64Array(0);
 
-export function matmulKernel(a: TypedArray, b: TypedArray, out: TypedArray, args: MatMulArgs): void {
+/** What matmulEpilogue adds to a product block once its last depth block is in: out = act(out + bias). */
+export interface Epilogue {
+  /** Length n, added to every row; null for none. */
+  readonly bias: TypedArray | null;
+  readonly relu: boolean;
+}
+
+export function matmulKernel(a: TypedArray, b: TypedArray, out: TypedArray, args: MatMulArgs, epilogue: Epilogue | null = null): void {
   const { batch, m, n, k, transposeA, transposeB, aBatchStride, bBatchStride } = args;
   if (batch === 0 || m === 0 || n === 0) return;
   if (k === 0) {
     out.fill(0, 0, batch * m * n);
+    if (epilogue !== null) applyEpilogue(epilogue, out, 0, batch * m, n, n, 0);
     return;
   }
   // Element (i, p) of op(A) is a[i * aRowStride + p * aDepthStride]; (p, j) of op(B) is b[p * bDepthStride + j * bColStride].
@@ -42,13 +50,33 @@ export function matmulKernel(a: TypedArray, b: TypedArray, out: TypedArray, args
     bColStride: transposeB ? k : 1,
   };
   const worthPacking = m * n * k >= SMALL_PROBLEM && m > THIN && n > THIN;
-  const blocked = worthPacking ? new BlockedMatmul(layout) : null;
+  const blocked = worthPacking ? new BlockedMatmul(layout, epilogue) : null;
   for (let t = 0; t < batch; t++) {
     const aOffset = t * aBatchStride;
     const bOffset = t * bBatchStride;
     const outOffset = t * m * n;
     if (blocked !== null) blocked.run(a, aOffset, b, bOffset, out, outOffset);
-    else directMatmul(layout, a, aOffset, b, bOffset, out, outOffset);
+    else directMatmul(layout, a, aOffset, b, bOffset, out, outOffset, epilogue);
+  }
+}
+
+/**
+ * out = act(out + bias) over a rows x cols block at `base` (row stride ldc) whose first column is
+ * column `col0` of the product. Reads the stored float32 product, so the result is what separate
+ * binary add and unary relu primitives give; relu is the unary kernel's (v + |v|) / 2 formula.
+ */
+function applyEpilogue(
+  epilogue: Epilogue, out: TypedArray, base: number, rows: number, cols: number, ldc: number, col0: number,
+): void {
+  const { bias, relu } = epilogue;
+  for (let r = 0, o = base; r < rows; r++, o += ldc) {
+    if (bias !== null) for (let c = 0; c < cols; c++) out[o + c] += bias[col0 + c];
+    if (!relu) continue;
+    for (let c = 0; c < cols; c++) {
+      const v = out[o + c];
+      const x = (v + Math.abs(v)) * 0.5;
+      out[o + c] = x === x ? x : v === v ? 0 : v;
+    }
   }
 }
 
@@ -69,6 +97,7 @@ interface Layout {
  */
 function directMatmul(
   layout: Layout, a: TypedArray, aOffset: number, b: TypedArray, bOffset: number, out: TypedArray, outOffset: number,
+  epilogue: Epilogue | null,
 ): void {
   const { m, n, k, aRowStride, aDepthStride, bDepthStride, bColStride } = layout;
   if (bColStride === 1 && n >= AXPY_MIN_COLUMNS) {
@@ -81,6 +110,7 @@ function directMatmul(
       }
       const outRow = outOffset + i * n;
       for (let j = 0; j < n; j++) out[outRow + j] = row[j];
+      if (epilogue !== null) applyEpilogue(epilogue, out, outRow, 1, n, n, 0);
     }
     return;
   }
@@ -94,6 +124,7 @@ function directMatmul(
       }
       out[outRow + j] = sum;
     }
+    if (epilogue !== null) applyEpilogue(epilogue, out, outRow, 1, n, n, 0);
   }
 }
 
@@ -103,7 +134,7 @@ class BlockedMatmul {
   private packedBKey = -1;
   private readonly tile = new Float64Array(MR * NR);
 
-  constructor(private readonly layout: Layout) {
+  constructor(private readonly layout: Layout, private readonly epilogue: Epilogue | null) {
     // Equal depth blocks: k = 600 becomes 2 x 300 rather than 512 + 88, keeping every block efficient.
     const blocks = Math.ceil(layout.k / KC_MAX);
     this.depthBlock = Math.ceil(layout.k / blocks);
@@ -128,6 +159,8 @@ class BlockedMatmul {
           const mc = Math.min(MC, m - ic);
           this.packA(a, aOffset, ic, mc, pc, kc);
           this.multiplyPanels(out, outOffset + ic * n + jc, mc, nc, kc, pc > 0);
+          // The block is final after its last depth block: finish it while it is still in cache.
+          if (this.epilogue !== null && pc + kc >= k) applyEpilogue(this.epilogue, out, outOffset + ic * n + jc, mc, nc, n, jc);
         }
       }
     }

@@ -38,7 +38,8 @@ fn ipow(a: i32, b: i32) -> i32 {
   return r;
 }`;
 
-function expression(op: BinaryOp, t: Scalar, a: string, b: string): string {
+/** The expression of `op` on operands of type `t` (comparisons give u32 0/1), shared with the fused shaders. */
+export function expression(op: BinaryOp, t: Scalar, a: string, b: string): string {
   const cmp = COMPARE[op];
   if (cmp !== undefined) return `select(0u, 1u, ${a} ${cmp} ${b})`;
   const zero = t === 'f32' ? '0.0' : t === 'i32' ? '0i' : '0u';

@@ -8,7 +8,8 @@ import type { GpuContext } from '../context';
 import type { WebGpuBuffer } from '../buffer';
 import { elementwiseKernel, scalarOf, type Scalar } from '../wgsl';
 
-function floatExpr(op: UnaryOp, v: string): string {
+/** The float32 expression of `op` on `v`, shared with the fused elementwise shaders. */
+export function floatExpr(op: UnaryOp, v: string): string {
   switch (op) {
     case 'identity': return v;
     case 'neg': return `-${v}`;
@@ -53,7 +54,8 @@ function boolExpr(op: UnaryOp, v: string): string | null {
   return null;
 }
 
-const HELPERS = `fn sigmoidStable(v: f32) -> f32 {
+/** The helper functions floatExpr's expressions call. */
+export const HELPERS = `fn sigmoidStable(v: f32) -> f32 {
   let e = exp(-abs(v));
   let r = 1.0 / (1.0 + e);
   return select(e * r, r, v >= 0.0);
