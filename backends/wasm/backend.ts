@@ -12,18 +12,26 @@ import {
   type BinaryArgs,
   type BinaryOp,
   type DType,
+  type ElementwiseArgs,
   type MatMulArgs,
+  type MatMulEpilogue,
   type ReduceArgs,
   type ReduceOp,
   type SoftmaxArgs,
+  type SoftmaxCrossEntropyArgs,
   type StridedCopyArgs,
   type TypedArray,
   type UnaryOp,
 } from '../interface';
 import { DTYPES, isDType } from '../../src-core/graph/dtype';
 import { checkAtLeast, checkCount, checkDtype, checkSize, checkStridedView, fail, shapeSize } from './checks';
+import { createArgumentChecks } from '../argument-checks';
+import { checkCrossEntropyCall, checkElementwiseCall, checkMatmulEpilogueCall, checkProgram } from '../fused-checks';
+import { FusedElementwiseKernel } from './kernels/elementwise-fused';
 import { WasmHeap, sizeClass, type HeapStats } from './heap';
 import type { KernelExports } from './kernel-exports';
+import type { KernelModule } from './loader';
+import { MatmulThreads, planThreads } from './threads';
 import { BYTES_PER_ELEMENT, WasmBuffer, viewOf } from './wasm-buffer';
 import { argReduceKernel } from './kernels/arg-reduce';
 import { binaryKernel } from './kernels/binary';
@@ -36,20 +44,63 @@ import { softmaxKernel } from './kernels/softmax';
 import { stridedCopyKernel } from './kernels/strided-copy';
 import { unaryKernel } from './kernels/unary';
 
+const checks = createArgumentChecks(fail);
+
 /** 2 GiB of float32: well inside wasm32's 4 GiB, with room for the rest of a model. */
 const MAX_BUFFER_ELEMENTS = 2 ** 29;
 
+export interface WasmBackendOptions {
+  /**
+   * Threads for large matmuls, the calling thread included (1 to 16). Default:
+   * $TINYFLOW_WASM_THREADS, else the cores up to 4. Hosts without worker threads or a shared
+   * memory (browsers, for now) always get 1.
+   */
+  readonly threads?: number;
+}
+
+export interface WasmCapabilities extends BackendCapabilities {
+  /** Threads a large matmul runs on, the calling thread included. */
+  readonly threads: number;
+  /** Why `threads` is 1, where it is. */
+  readonly singleThreadReason?: string;
+}
+
+/** Workers of a backend that is garbage-collected without dispose() are terminated all the same. */
+const abandonedThreads = new FinalizationRegistry<MatmulThreads>((threads) => threads.dispose());
+
 export class WasmBackend implements Backend, KernelContext {
   readonly name = 'wasm';
-  readonly capabilities: BackendCapabilities = { dtypes: DTYPES, sync: true, maxBufferElements: MAX_BUFFER_ELEMENTS };
+  readonly capabilities: WasmCapabilities;
   readonly kernels: KernelExports;
   readonly heap: WasmHeap;
+  readonly matmulThreads: MatmulThreads | null;
   private readonly live = new Set<WasmBuffer>();
   private disposed = false;
+  private readonly fused = new FusedElementwiseKernel();
+  /** Programs already validated, by key: a steady step re-checks only buffers and strides. */
+  private readonly checkedPrograms = new Set<string>();
+  /** The inputs as this backend's buffers, reused per call so a steady step allocates nothing. */
+  private readonly fusedInputs: WasmBuffer[] = [];
 
-  constructor(kernels: KernelExports) {
+  constructor(kernels: KernelExports, module: KernelModule, options: WasmBackendOptions = {}) {
     this.kernels = kernels;
     this.heap = new WasmHeap(kernels.memory, kernels.heapBase);
+    const plan = planThreads(module, options.threads);
+    this.matmulThreads =
+      plan.workerThreads === undefined ? null : new MatmulThreads(module, kernels, this.heap, plan.workerThreads, plan.threads);
+    if (this.matmulThreads !== null) abandonedThreads.register(this, this.matmulThreads, this);
+    this.capabilities = {
+      dtypes: DTYPES, sync: true, maxBufferElements: MAX_BUFFER_ELEMENTS, threads: plan.threads,
+      ...(plan.reason === undefined ? {} : { singleThreadReason: plan.reason }),
+    };
+  }
+
+  /**
+   * Starts the matmul worker threads now (they otherwise start at the first large matmul, which
+   * runs alone until they are up) and resolves to how many threads are ready, the caller included.
+   */
+  async threadsReady(): Promise<number> {
+    return this.matmulThreads === null ? 1 : this.matmulThreads.whenReady();
   }
 
   /** The backend's one memory, for tests and tools (e.g. to confirm a step does not grow it). */
@@ -113,11 +164,15 @@ export class WasmBackend implements Backend, KernelContext {
     return viewOf(this.heap.u8.buffer as ArrayBuffer, this.use(buffer, 'read')).slice();
   }
 
-  /** Frees every buffer. The memory itself is released when the backend is garbage-collected. */
+  /** Frees every buffer and terminates the worker threads. The memory itself is released when the backend is garbage-collected. */
   dispose(): void {
     for (const buffer of this.live) buffer.markFreed();
     this.live.clear();
     this.disposed = true;
+    if (this.matmulThreads !== null) {
+      this.matmulThreads.dispose();
+      abandonedThreads.unregister(this);
+    }
   }
 
   // ---- primitives ----
@@ -201,6 +256,48 @@ export class WasmBackend implements Backend, KernelContext {
     checkDtype('softmax', 'x', x, 'float32');
     checkDtype('softmax', 'out', out, 'float32');
     softmaxKernel(this, this.use(x, 'softmax'), this.use(out, 'softmax'), args);
+  }
+
+  // ---- fused kernels (csrc/fused.c) ----
+
+  elementwise(inputs: readonly BackendBuffer[], out: BackendBuffer, args: ElementwiseArgs): void {
+    const method = 'elementwise';
+    const wo = this.use(out, method);
+    const owned = this.fusedInputs;
+    owned.length = inputs.length;
+    for (let j = 0; j < inputs.length; j++) owned[j] = this.use(inputs[j], method);
+    checkElementwiseCall(checks, fail, inputs, out, args);
+    if (!this.checkedPrograms.has(args.key)) {
+      checkProgram(fail, args, inputs.length);
+      this.checkedPrograms.add(args.key);
+    }
+    this.fused.run(this, owned, wo, args);
+  }
+
+  matmulEpilogue(
+    a: BackendBuffer, b: BackendBuffer, bias: BackendBuffer | null, out: BackendBuffer, args: MatMulArgs, epilogue: MatMulEpilogue,
+  ): void {
+    const method = 'matmulEpilogue';
+    const [wa, wb, wo] = [this.use(a, method), this.use(b, method), this.use(out, method)];
+    const wbias = bias === null ? null : this.use(bias, method);
+    checkMatmulEpilogueCall(checks, fail, a, b, bias, out, args, epilogue.bias);
+    if (epilogue.activation !== 'relu' && epilogue.activation !== 'none') fail(method, `unknown activation '${String(epilogue.activation)}'`);
+    if (out.size === 0) return;
+    if (args.k === 0) this.kernels.fill32(wo.offset, out.size, 0);
+    else matmulKernel(this, wa, wb, wo, args);
+    // Applied after the product (whose row blocks may run on other threads) in one pass over the output.
+    const rows = args.batch * args.m;
+    this.kernels.matmul_epilogue(wo.offset, wbias === null ? 0 : wbias.offset, rows, args.n, +(epilogue.activation === 'relu'));
+  }
+
+  softmaxCrossEntropy(
+    logits: BackendBuffer, labels: BackendBuffer, loss: BackendBuffer, backprop: BackendBuffer, args: SoftmaxCrossEntropyArgs,
+  ): void {
+    const method = 'softmaxCrossEntropy';
+    const [wx, wl, wloss, wback] = [this.use(logits, method), this.use(labels, method), this.use(loss, method), this.use(backprop, method)];
+    checkCrossEntropyCall(checks, logits, labels, loss, backprop, args);
+    if (args.rows === 0) return;
+    this.kernels.softmax_cross_entropy(wx.offset, wl.offset, wloss.offset, wback.offset, args.rows, args.cols);
   }
 
   // ---- helpers ----

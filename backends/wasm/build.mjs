@@ -27,12 +27,17 @@ const sourceDir = join(here, 'csrc');
 const wasmPath = join(here, 'kernels.wasm');
 const manifestPath = join(here, 'kernels.build.json');
 
-/** WebAssembly features used: SIMD, plus three post-MVP features every SIMD-capable engine has. */
+/**
+ * WebAssembly features used: SIMD and threads (atomics, for a shared memory that worker instances
+ * run matmul row ranges over), plus post-MVP features every SIMD-capable engine has.
+ */
 const COMPILE_FLAGS = [
   '--target=wasm32',
   '-O3',
   '-msimd128',
+  '-matomics',
   '-mbulk-memory',
+  '-mmutable-globals',
   '-mnontrapping-fptoint',
   '-msign-ext',
   '-ffreestanding',
@@ -46,7 +51,16 @@ const COMPILE_FLAGS = [
  * whenever one is on PATH (npm puts node_modules/.bin, which has one, first), which would make the
  * output depend on the environment. Measured: wasm-opt does not make these kernels faster.
  */
-const LINK_FLAGS = ['-m', 'wasm32', '--no-entry', '--export=__heap_base', '--stack-first', '-z', 'stack-size=65536', '--strip-debug'];
+/**
+ * The memory is imported and shared (max 4 GiB less a page, what the JS heap allows), so every
+ * thread's instance runs over the one memory; each instance has its own __stack_pointer, which a
+ * worker points at a stack of its own (exported for that). loader.ts turns the shared flag off
+ * where the host cannot create a shared memory (a browser without cross-origin isolation).
+ */
+const LINK_FLAGS = [
+  '-m', 'wasm32', '--no-entry', '--export=__heap_base', '--export=__stack_pointer', '--stack-first', '-z', 'stack-size=65536',
+  '--import-memory', '--shared-memory', '--max-memory=4294901760', '--strip-debug',
+];
 
 function sources() {
   return readdirSync(sourceDir)

@@ -9,7 +9,9 @@
  *
  * When the bump pointer passes the end of memory, the memory grows. Growing detaches the old
  * ArrayBuffer, and with it every typed-array view over it, so views are only ever reached through
- * the getters below, which rebuild them after a grow.
+ * the getters below, which rebuild them after a grow. A shared memory (see loader.ts) is not
+ * detached but its old SharedArrayBuffer keeps its old length, so the same refresh applies. Only
+ * the thread that owns the heap grows the memory, and never while workers run a kernel.
  */
 
 /** Every buffer starts on a cache line, which also keeps SIMD loads aligned. */
@@ -17,7 +19,7 @@ const ALIGNMENT = 64;
 const PAGE_BYTES = 65536;
 /** Grow by at least this much at a time, so a run of small allocations does not grow page by page. */
 const MIN_GROW_BYTES = 1 << 20;
-/** wasm32 addresses 4 GiB; leave the top page unused so no offset reaches 2^32. */
+/** wasm32 addresses 4 GiB; leave the top page unused so no offset reaches 2^32 (build.mjs's --max-memory). */
 const MAX_MEMORY_BYTES = 2 ** 32 - PAGE_BYTES;
 
 export interface HeapStats {
@@ -97,6 +99,18 @@ export class WasmHeap {
     const offset = this.top;
     this.ensureMemory(offset + capacity);
     this.top = offset + capacity; // fresh memory from a grow is already zero
+    return offset;
+  }
+
+  /**
+   * `bytes` (64-byte aligned) that live as long as the memory, for the threads' packing space and
+   * stacks: not a buffer, so the allocation counters leave it out.
+   */
+  allocateScratch(bytes: number): number {
+    const offset = this.top;
+    const capacity = roundUp(bytes, ALIGNMENT);
+    this.ensureMemory(offset + capacity);
+    this.top = offset + capacity;
     return offset;
   }
 

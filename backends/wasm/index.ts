@@ -7,27 +7,36 @@
  * - createWasmBackendAsync(): works in every host with WebAssembly SIMD, a browser main thread included.
  */
 import type { Backend, BackendFactory } from '../interface';
-import { WasmBackend } from './backend';
-import { instantiateKernels, kernelModuleSync, loadWasmKernels } from './loader';
+import { WasmBackend, type WasmBackendOptions } from './backend';
+import { instantiateKernels, kernelModuleSync, loadWasmKernels, type KernelModule } from './loader';
 
-export { WasmBackend } from './backend';
+export { WasmBackend, type WasmBackendOptions, type WasmCapabilities } from './backend';
 export { WasmBuffer } from './wasm-buffer';
 export type { HeapStats } from './heap';
-export { loadWasmKernels, wasmSimdSupported } from './loader';
+export { loadWasmKernels, sharedMemorySupported, wasmSimdSupported } from './loader';
 
-export function createWasmBackend(): WasmBackend {
-  return new WasmBackend(instantiateKernels(kernelModuleSync()));
+function create(kernels: KernelModule, options?: WasmBackendOptions): WasmBackend {
+  return new WasmBackend(instantiateKernels(kernels), kernels, options);
 }
 
-export async function createWasmBackendAsync(): Promise<WasmBackend> {
-  return new WasmBackend(instantiateKernels(await loadWasmKernels()));
+export function createWasmBackend(options?: WasmBackendOptions): WasmBackend {
+  return create(kernelModuleSync(), options);
+}
+
+export async function createWasmBackendAsync(options?: WasmBackendOptions): Promise<WasmBackend> {
+  return create(await loadWasmKernels(), options);
+}
+
+/** A registry factory with options (e.g. `{threads: 1}`); synchronous where the host allows it, else a Promise. */
+export function wasmBackendFactoryWith(options: WasmBackendOptions): BackendFactory {
+  return (): Backend | Promise<Backend> => {
+    try {
+      return createWasmBackend(options);
+    } catch {
+      return createWasmBackendAsync(options);
+    }
+  };
 }
 
 /** For the registry: synchronous where the host allows it (Node, or kernels already loaded), else a Promise. */
-export const wasmBackendFactory: BackendFactory = (): Backend | Promise<Backend> => {
-  try {
-    return createWasmBackend();
-  } catch {
-    return createWasmBackendAsync();
-  }
-};
+export const wasmBackendFactory: BackendFactory = wasmBackendFactoryWith({});

@@ -12,6 +12,8 @@
  * Implementations are measured in interleaved rounds so that load from other processes on a shared
  * machine hits them alike. Each result shows the wall-clock median and, in parentheses, the median
  * measured in this process's CPU time, which time-slicing by other processes does not inflate.
+ * Our wasm splits large matmuls over worker threads (threads.ts); the CPU time sums every thread,
+ * so for it the parenthesised number is work per core-second. TINYFLOW_WASM_THREADS=1 compares one.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -218,7 +220,11 @@ async function main(): Promise<void> {
   await setUpTfjs();
   const wasm = createWasmBackend();
   const cpu = createCpuBackend();
-  console.log(`tinyflow wasm vs tfjs ${tfjs.version.tfjs} (backend ${tfjs.getBackend()}, SIMD ${String(tfjs.env().getBool('WASM_HAS_SIMD_SUPPORT'))}) on node ${process.version}`);
+  const threads = await wasm.threadsReady(); // start the matmul workers before timing, not during the first sample
+  console.log(
+    `tinyflow wasm (${threads} thread${threads === 1 ? '' : 's'} for large matmuls) vs tfjs ${tfjs.version.tfjs} ` +
+      `(backend ${tfjs.getBackend()}, SIMD ${String(tfjs.env().getBool('WASM_HAS_SIMD_SUPPORT'))}) on node ${process.version}`,
+  );
   await benchmarkMatmul(wasm, cpu);
   await benchmarkSeed(wasm, cpu);
 }

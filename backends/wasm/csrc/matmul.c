@@ -11,6 +11,12 @@
  * Skinny products (n <= 16, like the seed's [100,784]x[784,10] and its weight gradient) read A in
  * place instead of packing it, and a last panel of at most 4 columns runs a 4x4 kernel: together
  * about 1.4x on those shapes.
+ *
+ * Threads: matmul_f32_rows computes any range of the output's rows (over batch x m) with packing
+ * buffers the caller names, so worker instances over the same shared memory each take a range with
+ * their own workspace. Every output element is computed by the same sequence of operations wherever
+ * the range boundaries fall (a ragged panel is packed, but the packed and in-place kernels perform
+ * the same multiplies and adds in the same order), so results are bitwise identical for any split.
  */
 #include "kernels.h"
 
@@ -22,8 +28,10 @@
 /* Up to this many columns, A panels are read in place rather than packed (see micro_kernel_direct). */
 #define SKINNY_N 16
 
-static f32 packedA[MC * KC] __attribute__((aligned(64)));
-static f32 packedB[KC * NC] __attribute__((aligned(64)));
+/* The calling thread's packing buffers; workers pass their own (matmul_workspace_bytes each). */
+#define PACK_A_FLOATS (MC * KC)
+#define PACK_B_FLOATS (KC * NC)
+static f32 mainWorkspace[PACK_A_FLOATS + PACK_B_FLOATS] __attribute__((aligned(64)));
 
 /* A strided view of a matrix: element (r, c) is at base[r * rowStride + c * colStride]. */
 typedef struct {
@@ -228,7 +236,8 @@ static void micro_kernel_direct(View a, u32 i, u32 p0, const f32* pb, u32 kc, f3
  * packedA, or straight from `a` (rows i0.. at depth p0) when `directA`; edge tiles go through a
  * scratch tile so nothing past row m or column n is ever written.
  */
-static void multiply_panels(View a, u32 i0, u32 p0, int directA, f32* c, u32 ldc, u32 mc, u32 nc, u32 kc, int accumulate) {
+static void multiply_panels(const f32* packedA, const f32* packedB, View a, u32 i0, u32 p0, int directA, f32* c, u32 ldc,
+                            u32 mc, u32 nc, u32 kc, int accumulate) {
   f32 tile[MR * NR] __attribute__((aligned(16)));
   for (u32 j = 0; j < nc; j += NR) {
     const u32 cols = nc - j < NR ? nc - j : NR;
@@ -262,7 +271,7 @@ static void multiply_panels(View a, u32 i0, u32 p0, int directA, f32* c, u32 ldc
 
 /* One product out (m x n, contiguous) = op(A) (m x k) x op(B) (k x n). With bPacked, packedB already
  * holds op(B) as one block (n <= NC, k <= KC), packed for an earlier batch entry. */
-static void gemm(View a, View b, f32* out, u32 m, u32 n, u32 k, u32 depthBlock, int bPacked) {
+static void gemm(f32* packedA, f32* packedB, View a, View b, f32* out, u32 m, u32 n, u32 k, u32 depthBlock, int bPacked) {
   for (u32 jc = 0; jc < n; jc += NC) {
     const u32 nc = n - jc < NC ? n - jc : NC;
     for (u32 pc = 0; pc < k; pc += depthBlock) {
@@ -274,34 +283,55 @@ static void gemm(View a, View b, f32* out, u32 m, u32 n, u32 k, u32 depthBlock, 
         const int directA = nc <= SKINNY_N;
         const u32 packFrom = directA ? mc - mc % MR : 0;
         if (packFrom < mc) pack_a(a, ic + packFrom, mc - packFrom, pc, kc, packedA + (u64)packFrom * kc);
-        multiply_panels(a, ic, pc, directA, out + (u64)ic * n + jc, n, mc, nc, kc, pc > 0);
+        multiply_panels(packedA, packedB, a, ic, pc, directA, out + (u64)ic * n + jc, n, mc, nc, kc, pc > 0);
       }
     }
   }
 }
 
-EXPORT(matmul_f32)
-void matmul_f32(const f32* a, const f32* b, f32* out, u32 batch, u32 m, u32 n, u32 k, u32 transposeA,
-                u32 transposeB, u32 aBatchStride, u32 bBatchStride) {
-  if (batch == 0 || m == 0 || n == 0) return;
+/* Bytes of packing space one thread needs (64-byte aligned). */
+EXPORT(matmul_workspace_bytes)
+u32 matmul_workspace_bytes(void) { return (PACK_A_FLOATS + PACK_B_FLOATS) * 4; }
+
+/*
+ * Rows [rowBegin, rowEnd) of the batched product, counting rows over batch x m (row r is row r % m
+ * of batch entry r / m), packing into `workspace` (matmul_workspace_bytes, 64-byte aligned; 0 for
+ * the calling thread's own). A range may start and end anywhere, also inside a batch entry.
+ */
+EXPORT(matmul_f32_rows)
+void matmul_f32_rows(const f32* a, const f32* b, f32* out, u32 m, u32 n, u32 k, u32 transposeA, u32 transposeB,
+                     u32 aBatchStride, u32 bBatchStride, u32 rowBegin, u32 rowEnd, f32* workspace) {
+  if (rowBegin >= rowEnd || m == 0 || n == 0) return;
   if (k == 0) {
-    __builtin_memset(out, 0, (u64)batch * m * n * 4);
+    __builtin_memset(out + (u64)rowBegin * n, 0, (u64)(rowEnd - rowBegin) * n * 4);
     return;
   }
+  f32* packedA = workspace ? workspace : mainWorkspace;
+  f32* packedB = packedA + PACK_A_FLOATS;
   /* Equal depth blocks: k = 784 runs as 4 x 196 rather than 3 x 256 + 16. */
   const u32 blocks = (k + KC - 1) / KC;
   const u32 depthBlock = (k + blocks - 1) / blocks;
   /* op(A)(i, p) and op(B)(p, j) as strided views of the stored matrices. */
   View av = {a, transposeA ? 1 : (i32)k, transposeA ? (i32)m : 1};
   View bv = {b, transposeB ? 1 : (i32)n, transposeB ? (i32)k : 1};
-  /* A batch-broadcast B that fits one block is packed once for the whole batch. */
+  /* A batch-broadcast B that fits one block is packed once for the whole range. */
   const int packBOnce = bBatchStride == 0 && n <= NC && k <= depthBlock;
   if (packBOnce) pack_b(bv, 0, k, 0, n, packedB);
-  for (u32 t = 0; t < batch; t++) {
-    View at_ = {a + (u64)t * aBatchStride, av.rowStride, av.colStride};
+  for (u32 t = rowBegin / m; (u64)t * m < rowEnd; t++) {
+    const u64 entryStart = (u64)t * m;
+    const u32 first = rowBegin > entryStart ? (u32)(rowBegin - entryStart) : 0;
+    const u32 last = (u64)rowEnd < entryStart + m ? (u32)(rowEnd - entryStart) : m;
+    /* Starting at row `first` of op(A) is moving its base by `first` rows; the strides stay. */
+    View at_ = {a + (u64)t * aBatchStride + (i64)first * av.rowStride, av.rowStride, av.colStride};
     View bt = {b + (u64)t * bBatchStride, bv.rowStride, bv.colStride};
-    gemm(at_, bt, out + (u64)t * m * n, m, n, k, depthBlock, packBOnce);
+    gemm(packedA, packedB, at_, bt, out + (entryStart + first) * n, last - first, n, k, depthBlock, packBOnce);
   }
+}
+
+EXPORT(matmul_f32)
+void matmul_f32(const f32* a, const f32* b, f32* out, u32 batch, u32 m, u32 n, u32 k, u32 transposeA,
+                u32 transposeB, u32 aBatchStride, u32 bBatchStride) {
+  matmul_f32_rows(a, b, out, m, n, k, transposeA, transposeB, aBatchStride, bBatchStride, 0, batch * m, 0);
 }
 
 /* int32 matmul wraps like the cpu's double sum stored to an Int32Array (exact below 2^53). */

@@ -1,10 +1,12 @@
 import type { KernelExports } from '../kernel-exports';
 import type { WasmHeap } from '../heap';
+import type { MatmulThreads } from '../threads';
 
-/** What a dispatcher needs: the module's kernels and the heap its buffers live in. */
+/** What a dispatcher needs: the module's kernels, the heap its buffers live in, and the matmul threads (if any). */
 export interface KernelContext {
   readonly kernels: KernelExports;
   readonly heap: WasmHeap;
+  readonly matmulThreads: MatmulThreads | null;
 }
 
 /** Words in the kernels' argument block (csrc/kernels.h ARGS_WORDS) and the largest rank it holds. */
