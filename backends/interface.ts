@@ -209,6 +209,11 @@ export interface Backend {
   readSync?(buffer: BackendBuffer): TypedArray;
   /** Frees everything this backend holds. */
   dispose(): void;
+  /**
+   * Resolves with the reason if the device behind the backend is lost (a GPU reset, a driver crash):
+   * every buffer is gone and every later call fails. Absent where that cannot happen (cpu, wasm).
+   */
+  readonly lost?: Promise<string>;
 
   // ---- required primitives ----
   fill(out: BackendBuffer, value: number): void;

@@ -14,11 +14,12 @@ import { NDArray, toNDArray, type ArrayLikeInput } from './ndarray';
 import { compilePlan, type Plan, type VariableStore } from './compile/plan';
 import { ALL_OPTIMIZATIONS, NO_OPTIMIZATIONS, OPTIMIZATION_NAMES, type Optimizations } from './compile/passes';
 import { formatExplanation, type PlanExplanation } from './compile/explain';
+import { VariableSnapshots, lostReason, nextBackendAfter, type FailoverEvent, type FailoverOptions } from './session-failover';
 import type { VariableAttrs } from './ops/state';
 import { normalizeFetches, type Fetch, type FetchResult } from './session-fetches';
 import { normalizeFeeds, type FeedDict } from './session-feeds';
 
-export type { Fetch, FetchResult, FeedDict, Optimizations, PlanExplanation };
+export type { Fetch, FetchResult, FeedDict, Optimizations, PlanExplanation, FailoverEvent, FailoverOptions };
 
 /** `sess.explain(...)`: the compiled plan as data, printing as a readable listing. */
 export interface Explanation extends PlanExplanation {
@@ -39,6 +40,12 @@ export interface SessionOptions {
    * set to false. For debugging a plan and for measuring what each pass is worth.
    */
   optimizations?: boolean | Partial<Optimizations>;
+  /**
+   * On a backend that can lose its device (webgpu): keep host copies of the variables and, when the
+   * device is lost, move them to the next backend by priority and go on. On by default; `false` turns
+   * it off (the run then fails with the device-lost error).
+   */
+  failover?: false | FailoverOptions;
 }
 
 export interface RunOptions {
@@ -54,23 +61,88 @@ interface VariableSlot {
 export class Session implements VariableStore {
   readonly graph: Graph;
   private backendOrPromise: Backend | Promise<Backend>;
-  private readonly ownsBackend: boolean;
+  private ownsBackend: boolean;
   private readonly plans = new Map<string, Plan>();
   private readonly variables = new Map<Operation, VariableSlot>();
   private closed = false;
   /** The compiler passes this session's plans use. */
   readonly optimizations: Readonly<Optimizations>;
+  /** Every move to another backend after a lost device, oldest first. */
+  readonly failovers: FailoverEvent[] = [];
+  private readonly failoverOptions: FailoverOptions | false;
+  private snapshots: VariableSnapshots | null = null;
+  private moving: Promise<void> | null = null;
+  /** The registry name the backend was asked for by, which a failover must not pick again. */
+  private chosenName: string | null = null;
 
   constructor(options: SessionOptions = {}) {
     this.graph = options.graph ?? getDefaultGraph();
     this.optimizations = resolveOptimizations(options.optimizations);
+    this.failoverOptions = options.failover ?? {};
     const choice = options.backend;
+    if (typeof choice === 'string') this.chosenName = choice;
     // The session disposes only backends it created; an instance passed in belongs to the caller.
     this.ownsBackend = typeof choice !== 'object';
     if (choice === undefined) this.backendOrPromise = defaultBackend();
     else this.backendOrPromise = typeof choice === 'string' ? resolveBackend(choice) : choice;
     if (this.backendOrPromise instanceof Promise) {
-      this.backendOrPromise.then((b) => (this.backendOrPromise = b), () => undefined);
+      this.backendOrPromise.then((b) => this.adopt(b), () => undefined);
+    } else this.adopt(this.backendOrPromise);
+  }
+
+  /** Makes `backend` the session's, watching for the loss of its device where that can happen. */
+  private adopt(backend: Backend): void {
+    this.backendOrPromise = backend;
+    const options = this.failoverOptions;
+    if (options === false || !backend.lost) {
+      this.snapshots = null;
+      return;
+    }
+    this.snapshots = new VariableSnapshots(options.snapshotEvery);
+    backend.lost.then((reason) => {
+      if (!this.closed && this.backendOrPromise === backend) this.moving ??= this.moveAfterLoss(backend, reason);
+    }, () => undefined);
+  }
+
+  /**
+   * Moves every variable to the next backend by priority, from the last host copy, after `lost` lost
+   * its device. Plans are recompiled there on the next run.
+   */
+  private async moveAfterLoss(lost: Backend, reason: string): Promise<void> {
+    try {
+      const next = await nextBackendAfter([lost.name, ...(this.chosenName ? [this.chosenName] : [])]);
+      const snapshots = this.snapshots;
+      const missing: string[] = [];
+      let restored = 0;
+      for (const [op, slot] of this.variables) {
+        slot.buffer = next.alloc(op.outputs[0].dtype, numElements(slot.shape));
+        const copy = snapshots?.get(op);
+        if (copy) {
+          next.write(slot.buffer, copy.data);
+          restored++;
+        } else {
+          slot.initialized = false;
+          missing.push(op.name);
+        }
+      }
+      // The lost device's buffers are gone with it: nothing to free.
+      this.plans.clear();
+      if (this.ownsBackend) {
+        try {
+          lost.dispose();
+        } catch {
+          // A lost device may refuse to tidy up; it holds nothing any more.
+        }
+      }
+      const event: FailoverEvent = { from: lost.name, to: next.name, reason, restored, missing, runsLost: snapshots?.runsLost ?? 0 };
+      this.ownsBackend = true;
+      this.chosenName = next.name;
+      this.adopt(next);
+      this.failovers.push(event);
+      const notify = this.failoverOptions === false ? undefined : this.failoverOptions.onFailover;
+      notify?.(event);
+    } finally {
+      this.moving = null;
     }
   }
 
@@ -88,11 +160,25 @@ export class Session implements VariableStore {
     return this.runAsync(fetches, feeds) as Promise<FetchResult<F>>;
   }
 
-  private async runAsync(fetches: Fetch, feeds: RunOptions | FeedDict | undefined): Promise<unknown> {
+  private async runAsync(fetches: Fetch, feeds: RunOptions | FeedDict | undefined, retried = false): Promise<unknown> {
+    if (this.moving) await this.moving;
     const backend = await this.backendOrPromise;
-    const { plan, rebuild } = this.prepare(backend, fetches, feeds);
-    const values = await Promise.all(plan.fetches.map((p) => backend.read(p.buffer)));
-    return rebuild(values.map((data, i) => new NDArray(data, plan.fetches[i].shape, plan.fetches[i].dtype)));
+    try {
+      const { plan, rebuild } = this.prepare(backend, fetches, feeds);
+      const values = await Promise.all(plan.fetches.map((p) => backend.read(p.buffer)));
+      return rebuild(values.map((data, i) => new NDArray(data, plan.fetches[i].shape, plan.fetches[i].dtype)));
+    } catch (error) {
+      // A lost device fails the run that notices it; the run goes again on the backend the session moved to.
+      if (retried || this.snapshots === null || this.backendOrPromise !== backend) {
+        if (!retried && this.backendOrPromise !== backend) return this.runAsync(fetches, feeds, true);
+        throw error;
+      }
+      const reason = await lostReason(backend);
+      if (reason === null) throw error;
+      this.moving ??= this.moveAfterLoss(backend, reason);
+      await this.moving;
+      return this.runAsync(fetches, feeds, true);
+    }
   }
 
   /** `run` for synchronous backends (cpu, wasm): returns the results directly. */
@@ -194,6 +280,7 @@ export class Session implements VariableStore {
     }
     for (const step of plan.steps) step();
     for (const v of plan.assignsVariables) (this.variables.get(v) as VariableSlot).initialized = true;
+    if (plan.assignsVariables.length > 0) this.snapshots?.afterAssigningRun(backend, this.variables);
     return { plan, rebuild };
   }
 

@@ -30,7 +30,8 @@ describe.skipIf(reason !== null)('webgpu batching and pooling', () => {
   it('a training step that fetches nothing never maps a buffer (never waits on the GPU)', async () => {
     const b = await newBackend();
     const model = softmaxRegression();
-    const sess = tf.Session({ backend: b, graph: model.graph });
+    // Failover's periodic host copy of the variables is a read of its own (every 20 assigning runs): off here.
+    const sess = tf.Session({ backend: b, graph: model.graph, failover: false });
     await sess.run(model.init);
     // The assign as an Operation target: it runs but nothing is fetched back to the host.
     const train = model.trainStep instanceof tf.Operation ? model.trainStep : model.trainStep.op;
