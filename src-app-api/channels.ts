@@ -12,6 +12,7 @@ export const REQUEST_CHANNELS = [
   'predict',
   'userset:add',
   'inspect:snapshot',
+  'inspect:node',
   'compare:run',
   'compare:coverage',
   'dialog:pick-data-dir',

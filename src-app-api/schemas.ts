@@ -34,8 +34,12 @@ export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export const TrainStateSchema = z.enum(['idle', 'running', 'paused', 'stopped', 'finished', 'failed']);
 export type TrainState = z.infer<typeof TrainStateSchema>;
 
+const SeriesSchema = z.array(z.tuple([z.number().int(), finite]));
+
 export const ProgressSchema = z.strictObject({
   state: TrainStateSchema,
+  /** The loaded session's config (backend: the one it runs on now), so a restored session fills the form. */
+  config: TrainConfigSchema.nullable(),
   model: z.string(),
   backend: z.string(),
   step: z.number().int().min(0),
@@ -46,13 +50,24 @@ export const ProgressSchema = z.strictObject({
   examplesPerSecond: finite,
   etaSeconds: finite.nullable(),
   /** Loss and accuracy points since the previous message, so a throttled stream loses no chart points. */
-  lossPoints: z.array(z.tuple([z.number().int(), finite])),
-  accuracyPoints: z.array(z.tuple([z.number().int(), finite])),
+  lossPoints: SeriesSchema,
+  accuracyPoints: SeriesSchema,
+  /**
+   * True on the first message of a new run or a restored session (and in app:info's snapshot): the
+   * receiver drops its chart points and takes these, which for a restore are the saved history.
+   */
+  seriesReset: z.boolean(),
   error: z.string().nullable(),
   /** Set when the session came back from a checkpoint or an autosave, so the UI can say where from. */
   restored: RestoredSchema.nullable(),
+  /** Set once the backend's device was lost and training moved on to another backend. */
+  failover: z.strictObject({ from: z.string(), to: z.string(), reason: z.string(), runsLost: z.number().int().min(0) }).nullable(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
+
+/** Loss and test-accuracy history persisted with a checkpoint, so a restored curve is continued, not restarted. */
+export const HistorySchema = z.strictObject({ loss: SeriesSchema, accuracy: SeriesSchema });
+export type History = z.infer<typeof HistorySchema>;
 
 export const WorkerStatusSchema = z.strictObject({
   state: z.enum(['ready', 'restarting', 'crashed', 'stalled']),
@@ -78,6 +93,8 @@ const CompareRowSchema = z.strictObject({
   weightMaxDiff: finite.nullable(),
   weightMeanDiff: finite.nullable(),
   error: z.string().nullable(),
+  /** The GPU adapter the run used, where the backend has one; software: a fallback (CPU-emulated) adapter. */
+  adapter: z.strictObject({ description: z.string(), software: z.boolean() }).optional(),
 });
 export type CompareRow = z.infer<typeof CompareRowSchema>;
 
@@ -88,6 +105,39 @@ const CoverageSchema = z.strictObject({
 export type Coverage = z.infer<typeof CoverageSchema>;
 
 const MisclassifiedSchema = z.strictObject({ index: z.number().int(), label: z.number().int(), predicted: z.number().int(), pixels: pixels784, probabilities: z.array(finite).length(10) });
+
+/** A node's values on one batch: summary statistics and a histogram over [min, max]. */
+const NodeValuesSchema = z.strictObject({
+  count: z.number().int().min(0),
+  /** NaN and ±Infinity values, left out of the statistics and the histogram. */
+  nonFinite: z.number().int().min(0),
+  min: finite,
+  max: finite,
+  mean: finite,
+  std: finite.min(0),
+  /** `counts[i]` values fell in [lo + i·w, lo + (i+1)·w), w = (hi − lo) / counts.length; the last bin includes hi. */
+  histogram: z.strictObject({ lo: finite, hi: finite, counts: z.array(z.number().int().min(0)).min(1).max(200) }),
+});
+export type NodeValues = z.infer<typeof NodeValuesSchema>;
+
+export const NodeInspectionSchema = z.strictObject({
+  node: z.string(),
+  op: z.string(),
+  step: z.number().int().min(0),
+  /** The batch fed: the last training batch, or the head of the test split before any training. */
+  batch: z.strictObject({ source: z.enum(['train', 'test']), size: z.number().int().min(1) }),
+  /** The concrete shape of the node's first output on that batch; null when it was not evaluated. */
+  shape: z.array(z.number().int().min(0)).nullable(),
+  values: NodeValuesSchema.nullable(),
+  /** Why `values` is null (no output, or evaluating it would update the variables); null otherwise. */
+  unavailable: z.string().nullable(),
+  /**
+   * Milliseconds this node takes per run. Always null until the Session profiles per node
+   * (`sess.profile`); the UI says "not measured" rather than guess.
+   */
+  timeMs: finite.min(0).nullable(),
+});
+export type NodeInspection = z.infer<typeof NodeInspectionSchema>;
 
 /** Every request channel: what the renderer sends and what it gets back. */
 export const API = {
@@ -126,6 +176,11 @@ export const API = {
         edges: z.array(z.tuple([z.string(), z.string()])),
       }),
     }),
+  },
+  /** One graph node's current values on the current batch, for the Inspect view's node details. */
+  'inspect:node': {
+    request: z.strictObject({ node: z.string().min(1).max(512), bins: z.number().int().min(2).max(200) }),
+    response: NodeInspectionSchema,
   },
   'compare:run': {
     request: z.strictObject({ model: z.string().min(1).max(64), steps: z.number().int().min(1).max(5000), batchSize: z.number().int().min(1).max(1000), targetAccuracy: finite.min(0).max(1) }),

@@ -54,6 +54,14 @@ describe('IPC schemas', () => {
     });
     fc.assert(fc.property(config, (c) => void expect(parsePayload('train:start', c)).toEqual(c)));
   });
+
+  it('check an inspect:node request: a node name and a sane bin count, nothing else', () => {
+    expect(parsePayload('inspect:node', { node: 'dense/MatMul', bins: 30 })).toEqual({ node: 'dense/MatMul', bins: 30 });
+    expect(() => parsePayload('inspect:node', { node: 'x', bins: 1 })).toThrow("IPC 'inspect:node': rejected: bins");
+    expect(() => parsePayload('inspect:node', { node: 'x', bins: 100_000 })).toThrow('bins');
+    expect(() => parsePayload('inspect:node', { node: '', bins: 30 })).toThrow('node');
+    expect(() => parsePayload('inspect:node', { node: 'x', bins: 30, feed: [] })).toThrow("IPC 'inspect:node'");
+  });
 });
 
 describe('the compute worker under malformed messages', () => {

@@ -1,11 +1,11 @@
 /**
  * The sidecar that travels with every checkpoint: `name.safetensors` holds the variables (written by
  * tf.train.Saver, whose `__metadata__` carries only its own format tag), `name.tinyflow.json` holds what
- * the app needs to rebuild the session: the model, the optimizer, the whole config and the step.
+ * the app needs to rebuild the session: the model, the optimizer, the whole config, the step and the loss/accuracy history.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { TrainConfigSchema } from '../../src-app-api/schemas';
+import { HistorySchema, TrainConfigSchema } from '../../src-app-api/schemas';
 
 export const CHECKPOINT_EXT = '.safetensors';
 
@@ -18,6 +18,8 @@ export const CheckpointMetaSchema = z.strictObject({
   loss: z.number().finite().nullable(),
   testAccuracy: z.number().finite().nullable(),
   savedAt: z.string(),
+  /** The charts' loss and accuracy points up to `step`; absent in sidecars written before it existed. */
+  history: HistorySchema.optional(),
 });
 export type CheckpointMeta = z.infer<typeof CheckpointMetaSchema>;
 

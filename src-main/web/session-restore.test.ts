@@ -37,6 +37,11 @@ describe('the web host across an app restart', () => {
       await waitFor('the restored session', async () => (await second.supervisor.request('app:info', {})).progress.restored !== null);
       const { progress } = await second.supervisor.request('app:info', {});
       expect(progress).toMatchObject({ state: 'paused', model: 'mlp', step: stoppedAt, restored: { step: stoppedAt, source: 'autosave' } });
+      // A page that connects now gets what its Train form and charts need: the config and the whole curve.
+      expect(progress.config).toEqual({ model: 'mlp', backend: 'cpu', dataDir: null, optimizer: 'adam', learningRate: 0.005, batchSize: 50, epochs: 1, steps: 100_000 });
+      expect(progress.seriesReset).toBe(true);
+      expect(progress.lossPoints.length).toBeGreaterThan(0);
+      expect(progress.lossPoints.at(-1)![0]).toBeLessThanOrEqual(stoppedAt);
       await second.supervisor.request('train:resume', {});
       await waitFor('training on', async () => (await second.supervisor.request('app:info', {})).progress.step > stoppedAt + 5);
     } finally {

@@ -55,12 +55,23 @@ describe('a worker killed mid-training', () => {
     expect(restoredStep).toBeGreaterThan(50);
     expect(restoredStep).toBeLessThanOrEqual(lastStepBeforeKill + 1);
 
-    const after = (): Progress[] => progress.filter((p) => p.restored !== null);
+    const restoredAll = (): Progress[] => progress.filter((p) => p.restored !== null);
+    // The restore's first message hands back the saved curves; later ones carry only new points.
+    const after = (): Progress[] => restoredAll().filter((p) => !p.seriesReset);
     // Loss points arrive throttled (~30 messages/s), so wait for enough of them, not just for a step count.
     const lossCount = () => after().reduce((n, p) => n + p.lossPoints.length, 0);
     await waitFor('training on past the restored step', () => after().some((p) => p.step >= restoredStep + 30) && lossCount() > 5);
+    const [first] = restoredAll();
+    expect(first).toMatchObject({ state: 'running', step: restoredStep, seriesReset: true, restored: { step: restoredStep, source: 'autosave' } });
+    // The form can show the restored session: the config it was started with comes back with it.
+    expect(first.config).toMatchObject({ model: 'softmax', optimizer: 'momentum', learningRate: 0.05, batchSize: 50, steps: 1_000_000 });
+    // The charts continue: the saved loss curve starts near the first loss and ends at the restored step.
+    expect(first.lossPoints.length).toBeGreaterThan(3);
+    expect(first.lossPoints[0][1]).toBeGreaterThan(first.lossPoints.at(-1)![1]);
+    expect(first.lossPoints.at(-1)![0]).toBeLessThanOrEqual(restoredStep);
+    expect(first.lossPoints.every(([s]) => s <= restoredStep)).toBe(true);
+    expect(meta?.history?.loss.length).toBeGreaterThan(3);
     const resumed = after();
-    expect(resumed[0]).toMatchObject({ state: 'running', step: restoredStep, restored: { step: restoredStep, source: 'autosave' } });
     // The step counter never goes back below the restored step, and the loss carries on from the trained
     // weights (well below an untrained model's ~2.3) instead of starting over.
     expect(resumed.every((p) => p.step >= restoredStep)).toBe(true);

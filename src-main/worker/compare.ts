@@ -2,7 +2,7 @@
  * The Compare view's workload: the same model, seed, batches and step count on every registered
  * backend, timed, with the loss trajectory and final weights compared against the cpu reference.
  */
-import { registeredBackends } from '../../backends';
+import { registeredBackends, type BackendAdapter } from '../../backends';
 import type { CompareRow, Req, Res } from '../../src-app-api/schemas';
 import { loadData } from './datasets';
 import { ModelRuntime } from './model-runtime';
@@ -14,6 +14,7 @@ interface RunTrace {
   seconds: number;
   timeToAccuracy: number | null;
   finalAccuracy: number;
+  adapter: BackendAdapter | undefined;
 }
 
 /** How often (in steps) accuracy is measured for time-to-accuracy; its cost is excluded from the timing. */
@@ -23,6 +24,7 @@ async function runOn(backend: string, request: Req<'compare:run'>, between: () =
   const rt = new ModelRuntime(request.model, modelEntry(request.model).defaultLearningRate, backend);
   try {
     await rt.initialize();
+    const adapter = (await rt.session.backend()).capabilities.adapter;
     const data = loadData(null, rt.model.flatten);
     const testFeed = [[rt.model.x, data.test.images], [rt.model.labels, data.test.labels]] as const;
     const losses: number[] = [];
@@ -48,7 +50,7 @@ async function runOn(backend: string, request: Req<'compare:run'>, between: () =
       weights.set(v.data as Float32Array, offset);
       offset += v.size;
     }
-    return { losses, weights, seconds, timeToAccuracy, finalAccuracy };
+    return { losses, weights, seconds, timeToAccuracy, finalAccuracy, adapter };
   } finally {
     rt.close();
   }
@@ -88,6 +90,7 @@ export async function compareBackends(request: Req<'compare:run'>, between: () =
         weightMaxDiff: weight?.max ?? null,
         weightMeanDiff: weight?.mean ?? null,
         error: null,
+        ...(trace.adapter ? { adapter: { description: trace.adapter.description, software: trace.adapter.software } } : {}),
       });
     } catch (e) {
       rows.push({

@@ -3,6 +3,7 @@
  * the in-process client share it: handle() takes a validated request and resolves to its response.
  */
 import { availableBackends, registeredBackends } from '../../backends';
+import { NDArray } from '../../src-core';
 import { MODELS } from '../../src-core/models';
 import type { RequestChannel, EventChannel, HostChannel } from '../../src-app-api/channels';
 import type { EventPayload, Req, Res } from '../../src-app-api/schemas';
@@ -17,6 +18,7 @@ import { loadData } from './datasets';
 import { inspectSnapshot } from './inspect';
 import { Lock, yieldToEventLoop } from './lock';
 import { modelCode } from './model-code';
+import { inspectNode, type InspectBatch } from './node-values';
 import { ModelRuntime } from './model-runtime';
 import { predict } from './predict';
 import { Trainer } from './trainer';
@@ -28,6 +30,8 @@ export type EmitEvent = <E extends EventChannel>(channel: E, payload: EventPaylo
 type Handlers = { [C in WorkerChannel]: (payload: Req<C>) => Promise<Res<C>> | Res<C> };
 
 const OK = { ok: true } as const;
+/** Examples fed to inspect a node before any training batch exists. */
+const INSPECT_TEST_BATCH = 100;
 
 /** The contract's optimizer names and the zoo's must stay the same set; this fails to compile otherwise. */
 const sameOptimizers: [OptimizerChoice, OptimizerName] extends [OptimizerName, OptimizerChoice] ? true : never = true;
@@ -93,18 +97,32 @@ export class ComputeEngine {
     'train:set-backend': async ({ backend }) => ({ backend, variablesMoved: await this.trainer.switchBackend(backend) }),
     predict: async (request) => {
       const runtime = await this.currentRuntime();
-      return this.lock.run(() => predict(runtime, request, this.trainer.progress().step));
+      return this.lock.run(() => predict(runtime, request, this.trainer.step));
     },
     'userset:add': ({ pixels, label }) => ({ size: this.userSet.add(pixels, label) }),
     'inspect:snapshot': async ({ misclassifiedLimit }) => {
       const runtime = await this.currentRuntime();
       const data = this.trainer.data ?? loadData(null, runtime.model.flatten);
-      return this.lock.run(() => inspectSnapshot(runtime, data, this.trainer.progress().step, misclassifiedLimit));
+      return this.lock.run(() => inspectSnapshot(runtime, data, this.trainer.step, misclassifiedLimit));
+    },
+    'inspect:node': async ({ node, bins }) => {
+      const runtime = await this.currentRuntime();
+      return this.lock.run(async () => inspectNode(runtime, this.inspectBatch(runtime), this.trainer.step, node, bins));
     },
     // Holds the lock for the whole comparison, so live training pauses rather than skewing the timings.
     'compare:run': (request) => this.lock.run(() => compareBackends(request, yieldToEventLoop)),
     'compare:coverage': () => opCoverage(),
   };
+
+  /** The batch the last training step saw, else (nothing trained yet) the head of the test split. */
+  private inspectBatch(runtime: ModelRuntime): InspectBatch {
+    const last = this.trainer.runtime === runtime ? this.trainer.lastBatch : null;
+    if (last !== null) return { images: last[0], labels: last[1], source: 'train' };
+    const { test } = this.trainer.data ?? loadData(null, runtime.model.flatten);
+    const n = Math.min(INSPECT_TEST_BATCH, test.num_examples);
+    const images = runtime.shapeImages((test.images.data as Float32Array).subarray(0, n * 784), n);
+    return { images, labels: new NDArray((test.labels.data as Float32Array).subarray(0, n * 10), [n, 10]), source: 'test' };
+  }
 
   private async currentRuntime(): Promise<ModelRuntime> {
     if (this.trainer.runtime) return this.trainer.runtime;

@@ -1,106 +1,147 @@
 /**
- * The worker's step-wise training loop: start, pause, resume, stop, backend switching between steps,
- * live test accuracy, examples/s and ETA, all streamed through a ProgressThrottle; plus saving the
- * session to a checkpoint and continuing one (model, optimizer slots, step) from where it was saved.
+ * The worker's side of training: it drives src-core's TrainingLoop (the loop `tinyflow train` runs too)
+ * over the app's ModelRuntime, and adds what only the app needs: the one lock every session call takes,
+ * the user's drawings mixed into training, autosaves, a throttled Progress stream with the chart
+ * history, backend moves between steps, and checkpoints that bring the config and the curves back.
  */
 import type { MnistDataSets } from '../../src-core/datasets';
-import { NDArray } from '../../src-core';
+import type { NDArray } from '../../src-core';
+import type { FailoverEvent } from '../../src-core/session';
+import { TrainingLoop, type LoopState } from '../../src-core/training/loop';
+import { ProgressThrottle, type ThrottledUpdate } from '../../src-core/training/throttle';
 import type { Restored } from '../../src-app-api/checkpoint-schemas';
-import type { Progress, TrainConfig, TrainState } from '../../src-app-api/schemas';
+import type { History, Progress, TrainConfig, TrainState } from '../../src-app-api/schemas';
+import { appendSeries } from '../../src-app-api/series';
 import type { CheckpointMeta } from '../checkpoints/meta';
 import type { Autosaver } from './autosave';
 import { readCheckpointMeta, writeCheckpoint } from './checkpoint-io';
 import { loadData } from './datasets';
 import { Lock, yieldToEventLoop } from './lock';
 import { ModelRuntime } from './model-runtime';
-import { ProgressThrottle, type ProgressCore } from './progress-throttle';
 import type { UserSet } from './user-set';
 
 /** Live accuracy uses at most this many test examples, so evaluation stays cheap for big test sets. */
 const LIVE_EVAL_EXAMPLES = 2000;
 const EVAL_INTERVAL_MS = 700;
+/** The user's drawings are trained on once every this many steps. */
+const USER_SET_EVERY = 10;
+
+export type ProgressCore = Omit<Progress, 'lossPoints' | 'accuracyPoints' | 'seriesReset'>;
+
+interface RunStart {
+  startStep: number;
+  startPaused: boolean;
+  loss: number | null;
+  testAccuracy: number | null;
+  history: History;
+}
 
 export class Trainer {
-  state: TrainState = 'idle';
   runtime: ModelRuntime | null = null;
   data: MnistDataSets | null = null;
+  /** The batch the last training step saw, so the Inspect view can show a node's values on it. */
+  lastBatch: [NDArray, NDArray] | null = null;
+  private loop: TrainingLoop | null = null;
   private config: TrainConfig | null = null;
-  private step = 0;
   private totalSteps = 0;
   private stepsPerEpoch = 1;
-  private loss: number | null = null;
-  private testAccuracy: number | null = null;
-  private activeMs = 0;
-  /** The step this run (re)started at: rates count only the steps trained since, not those restored. */
-  private runStartStep = 0;
   private error: string | null = null;
   private restored: Restored | null = null;
-  private generation = 0;
-  private wake: (() => void) | null = null;
-  private readonly throttle: ProgressThrottle;
+  /** What the charts have shown this session: persisted with checkpoints, handed to a reloaded page. */
+  private history: History = { loss: [], accuracy: [] };
+  private readonly throttle: ProgressThrottle<ProgressCore>;
 
   constructor(
     private readonly lock: Lock,
-    emit: (p: Progress) => void,
+    private readonly emit: (p: Progress) => void,
     private readonly userSet: UserSet,
     private readonly autosaver: Autosaver,
   ) {
-    this.throttle = new ProgressThrottle(emit);
+    this.throttle = new ProgressThrottle((u) => this.send(u));
+  }
+
+  get state(): TrainState {
+    return this.loop?.state ?? 'idle';
+  }
+
+  get step(): number {
+    return this.loop?.step ?? 0;
   }
 
   async start(config: TrainConfig): Promise<void> {
-    const generation = await this.build(config, null);
-    this.step = 0;
-    this.runStartStep = 0;
-    this.loss = null;
-    this.testAccuracy = null;
+    await this.build(config, null);
     this.restored = null;
-    this.state = 'running';
-    this.report(true);
-    void this.loop(generation);
+    this.begin({ startStep: 0, startPaused: false, loss: null, testAccuracy: null, history: { loss: [], accuracy: [] } });
   }
 
-  /** Rebuilds the checkpoint's model, restores every variable and the step, then pauses there or resumes. */
+  /** Rebuilds the checkpoint's model, restores every variable, the step and the curves, then pauses there or resumes. */
   async restore(path: string, restored: Omit<Restored, 'step'>, resume: boolean): Promise<CheckpointMeta> {
     const meta = await readCheckpointMeta(path);
-    const generation = await this.build(meta.config, (runtime) => runtime.saver.restore(runtime.session, path));
+    await this.build(meta.config, (runtime) => runtime.restore(path));
     this.totalSteps = meta.totalSteps;
-    this.step = Math.min(meta.step, meta.totalSteps);
-    this.loss = meta.loss;
-    this.testAccuracy = meta.testAccuracy;
-    this.restored = { ...restored, step: this.step };
-    this.runStartStep = this.step;
-    this.state = resume ? 'running' : 'paused';
-    this.report(true);
-    void this.loop(generation);
+    const step = Math.min(meta.step, meta.totalSteps);
+    this.restored = { ...restored, step };
+    const history = meta.history ?? { loss: [], accuracy: [] };
+    // Points past the saved step belong to training the checkpoint never saw.
+    const upTo = (points: [number, number][]) => points.filter(([s]) => s <= step);
+    this.begin({ startStep: step, startPaused: !resume, loss: meta.loss, testAccuracy: meta.testAccuracy, history: { loss: upTo(history.loss), accuracy: upTo(history.accuracy) } });
     return meta;
   }
 
-  /** Writes the session (variables, optimizer slots, config, step) to `path`, between two steps. */
+  /** Writes the session (variables, optimizer slots, config, step, curves) to `path`, between two steps. */
   async save(path: string): Promise<CheckpointMeta> {
     const runtime = this.runtime;
     const config = this.config;
     if (runtime === null || config === null) throw new Error('checkpoint:save: no model is loaded; start training first');
     return this.lock.run(async () => {
+      const loop = this.loop;
       const meta: CheckpointMeta = {
         format: 'tinyflow-studio-checkpoint',
         version: 1,
         config: { ...config, backend: runtime.backend },
         step: this.step,
         totalSteps: this.totalSteps,
-        loss: this.loss,
-        testAccuracy: this.testAccuracy,
+        loss: loop?.loss ?? null,
+        testAccuracy: loop?.testAccuracy ?? null,
         savedAt: new Date().toISOString(),
+        history: this.history,
       };
       await writeCheckpoint(runtime, path, meta);
       return meta;
     });
   }
 
+  pause(): void {
+    if (this.loop?.pause()) void this.autosaver.now();
+  }
+
+  resume(): void {
+    this.loop?.resume();
+  }
+
+  stop(): void {
+    if (this.loop?.stop()) void this.autosaver.now();
+  }
+
+  async switchBackend(backend: string): Promise<number> {
+    if (this.runtime === null) throw new Error('train:set-backend: no model is loaded; start training first');
+    const runtime = this.runtime;
+    const moved = await this.lock.run(() => runtime.switchBackend(backend));
+    this.report(true);
+    return moved;
+  }
+
+  /** The current state with the whole history, for a page that (re)connects: it replaces its charts. */
+  progress(): Progress {
+    return { ...this.core(), lossPoints: this.history.loss, accuracyPoints: this.history.accuracy, seriesReset: true };
+  }
+
   /** Stops the current run and builds a fresh runtime for `config`; `fill` writes its variables (else: initializers). */
-  private async build(config: TrainConfig, fill: ((runtime: ModelRuntime) => Promise<void>) | null): Promise<number> {
+  private async build(config: TrainConfig, fill: ((runtime: ModelRuntime) => Promise<void>) | null): Promise<void> {
     this.stop();
-    const generation = ++this.generation;
+    // The old loop may still be inside a step; it must not report over the new session.
+    this.loop?.abandon();
+    this.loop = null;
     await this.lock.run(async () => {
       const runtime = new ModelRuntime(config.model, config.learningRate, config.backend, config.optimizer);
       try {
@@ -113,107 +154,68 @@ export class Trainer {
       this.runtime?.close();
       this.runtime = runtime;
       this.data = loadData(config.dataDir, runtime.model.flatten);
+      this.lastBatch = null;
     });
     const data = this.data as MnistDataSets;
     this.config = config;
     this.stepsPerEpoch = Math.ceil(data.train.num_examples / config.batchSize);
     this.totalSteps = config.steps ?? config.epochs * this.stepsPerEpoch;
-    this.activeMs = 0;
     this.error = null;
-    return generation;
   }
 
-  pause(): void {
-    if (this.state !== 'running') return;
-    this.setState('paused');
-    void this.autosaver.now();
-  }
-
-  resume(): void {
-    if (this.state !== 'paused') return;
-    this.setState('running');
-    this.wake?.();
-  }
-
-  stop(): void {
-    if (this.state !== 'running' && this.state !== 'paused') return;
-    this.generation++;
-    this.setState('stopped');
-    this.wake?.();
-    void this.autosaver.now();
-  }
-
-  async switchBackend(backend: string): Promise<number> {
-    if (this.runtime === null) throw new Error('train:set-backend: no model is loaded; start training first');
-    const runtime = this.runtime;
-    const moved = await this.lock.run(() => runtime.switchBackend(backend));
-    this.report(true);
-    return moved;
-  }
-
-  progress(): Progress {
-    return { ...this.core(), lossPoints: [], accuracyPoints: [] };
-  }
-
-  private async loop(generation: number): Promise<void> {
+  private begin(start: RunStart): void {
     const runtime = this.runtime as ModelRuntime;
     const data = this.data as MnistDataSets;
     const { batchSize } = this.config as TrainConfig;
-    let lastEval = performance.now();
-    try {
-      while (this.step < this.totalSteps && generation === this.generation) {
-        if (this.state === 'paused') {
-          await new Promise<void>((resolve) => (this.wake = resolve));
-          continue;
-        }
-        const t0 = performance.now();
-        const [xs, ys] = data.train.next_batch(batchSize);
-        this.loss = await this.lock.run(() => this.trainStep(runtime, xs, ys));
-        if (this.step % 10 === 0 && this.userSet.size > 0) {
-          const [ux, uy] = this.userSet.batch(runtime.model.flatten);
-          await this.lock.run(() => this.trainStep(runtime, ux, uy));
-        }
-        this.step++;
-        this.activeMs += performance.now() - t0;
-        this.throttle.addLoss(this.step, this.loss);
-        const epochEnd = this.step % this.stepsPerEpoch === 0 || this.step === this.totalSteps;
-        if (epochEnd || performance.now() - lastEval > EVAL_INTERVAL_MS) {
-          this.testAccuracy = await this.lock.run(() => this.evaluate(runtime, data));
-          this.throttle.addAccuracy(this.step, this.testAccuracy);
-          lastEval = performance.now();
-        }
-        this.report(false);
-        await this.autosaver.maybe();
-        await yieldToEventLoop();
-      }
-      if (generation === this.generation) {
-        this.setState('finished');
-        await this.autosaver.now();
-      }
-    } catch (e) {
-      if (generation !== this.generation) return;
-      this.error = e instanceof Error ? e.message : String(e);
-      this.setState('failed');
-    }
-  }
-
-  private async trainStep(runtime: ModelRuntime, xs: NDArray, ys: NDArray): Promise<number> {
-    const { model } = runtime;
-    const out = await runtime.session.run({ train: model.trainOp, loss: model.loss }, [[model.x, xs], [model.labels, ys]]);
-    return out.loss.item();
-  }
-
-  private async evaluate(runtime: ModelRuntime, data: MnistDataSets): Promise<number> {
-    const n = Math.min(LIVE_EVAL_EXAMPLES, data.test.num_examples);
-    const images = runtime.shapeImages((data.test.images.data as Float32Array).subarray(0, n * 784), n);
-    const labels = new NDArray((data.test.labels.data as Float32Array).subarray(0, n * 10), [n, 10]);
-    const out = await runtime.session.run(runtime.model.accuracy, [[runtime.model.x, images], [runtime.model.labels, labels]]);
-    return out.item();
-  }
-
-  private setState(state: TrainState): void {
-    this.state = state;
+    const isCurrent = (): boolean => this.loop === loop;
+    const loop: TrainingLoop = new TrainingLoop(
+      {
+        target: { trainStep: (xs, ys) => runtime.trainStep(xs, ys), evaluate: runtime.testEvaluator(data.test, LIVE_EVAL_EXAMPLES) },
+        nextBatch: () => (this.lastBatch = data.train.next_batch(batchSize)),
+        extraBatch: (step) => (step % USER_SET_EVERY === 0 && this.userSet.size > 0 ? this.userSet.batch(runtime.model.flatten) : null),
+        batchSize,
+        totalSteps: this.totalSteps,
+        stepsPerEpoch: this.stepsPerEpoch,
+        startStep: start.startStep,
+        startPaused: start.startPaused,
+        evalEveryMs: EVAL_INTERVAL_MS,
+        evalAtEpochEnd: true,
+        exclusive: (fn) => this.lock.run(fn),
+        yieldBetweenSteps: yieldToEventLoop,
+      },
+      {
+        onStep: (r) => {
+          if (!isCurrent()) return;
+          this.throttle.addLoss(r.step, r.loss);
+          if (r.testAccuracy !== undefined) this.throttle.addAccuracy(r.step, r.testAccuracy);
+          this.report(false);
+        },
+        onStateChange: (state, error) => {
+          if (!isCurrent()) return;
+          this.onState(state, error);
+        },
+        afterStep: () => (isCurrent() ? this.autosaver.maybe() : Promise.resolve()),
+      },
+    );
+    loop.loss = start.loss;
+    loop.testAccuracy = start.testAccuracy;
+    this.loop = loop;
+    this.history = { loss: [], accuracy: [] };
+    this.throttle.restart(start.history);
     this.report(true);
+    void loop.run();
+  }
+
+  private onState(state: LoopState, error: unknown): void {
+    if (state === 'failed') this.error = error instanceof Error ? error.message : String(error);
+    this.report(true);
+    if (state === 'finished') void this.autosaver.now();
+  }
+
+  private send(update: ThrottledUpdate<ProgressCore>): void {
+    const base = update.seriesReset ? { loss: [], accuracy: [] } : this.history;
+    this.history = { loss: appendSeries(base.loss, update.lossPoints), accuracy: appendSeries(base.accuracy, update.accuracyPoints) };
+    this.emit({ ...update.core, lossPoints: update.lossPoints, accuracyPoints: update.accuracyPoints, seriesReset: update.seriesReset });
   }
 
   private report(force: boolean): void {
@@ -222,22 +224,31 @@ export class Trainer {
 
   private core(): ProgressCore {
     const c = this.config;
-    const trained = this.step - this.runStartStep;
-    const stepsPerSecond = trained / Math.max(this.activeMs / 1000, 1e-9);
-    const running = this.state === 'running' || this.state === 'paused';
+    const loop = this.loop;
+    const state = this.state;
+    const trained = loop ? loop.step - loop.startStep : 0;
+    const stepsPerSecond = loop?.stepsPerSecond ?? 0;
+    const active = state === 'running' || state === 'paused';
+    const backend = this.runtime?.backend ?? c?.backend ?? '';
     return {
-      state: this.state,
+      state,
+      config: c ? { ...c, backend } : null,
       model: c?.model ?? '',
-      backend: this.runtime?.backend ?? c?.backend ?? '',
+      backend,
       step: this.step,
       totalSteps: this.totalSteps,
       epoch: this.step / this.stepsPerEpoch,
-      loss: this.loss,
-      testAccuracy: this.testAccuracy,
+      loss: loop?.loss ?? null,
+      testAccuracy: loop?.testAccuracy ?? null,
       examplesPerSecond: trained > 0 ? stepsPerSecond * (c?.batchSize ?? 0) : 0,
-      etaSeconds: running && trained > 0 ? (this.totalSteps - this.step) / stepsPerSecond : null,
+      etaSeconds: active && trained > 0 ? (this.totalSteps - this.step) / stepsPerSecond : null,
       error: this.error,
       restored: this.restored,
+      failover: failoverOf(this.runtime?.lastFailover ?? null),
     };
   }
+}
+
+function failoverOf(event: FailoverEvent | null): Progress['failover'] {
+  return event === null ? null : { from: event.from, to: event.to, reason: event.reason, runsLost: event.runsLost };
 }

@@ -6,7 +6,6 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { CheckpointInfo, CheckpointOpen } from '../../src-app-api/checkpoint-schemas';
 import { apiClient } from '../api';
-import { useTrainingStore } from './training';
 
 export const useCheckpointStore = defineStore('checkpoints', () => {
   const nativeDialogs = ref(false);
@@ -47,9 +46,8 @@ export const useCheckpointStore = defineStore('checkpoints', () => {
     run(async () => {
       const { checkpoint } = await apiClient().call('checkpoint:open', request);
       if (!checkpoint) return;
-      const training = useTrainingStore();
-      training.resetCharts();
-      training.config.model = checkpoint.model;
+      // The charts and the form were already refilled by the restore's progress message (seriesReset):
+      // resetting them here would throw the restored history away.
       message.value = `opened ${checkpoint.label}: paused at step ${checkpoint.step}, press Resume to continue`;
     });
 

@@ -4,11 +4,28 @@ import { reactive, ref } from 'vue';
 import type { CompareRow, Coverage, Req } from '../../src-app-api/schemas';
 import { apiClient } from '../api';
 
-const COLUMNS: (keyof CompareRow)[] = ['backend', 'steps', 'stepsPerSecond', 'msPerStep', 'timeToAccuracy', 'finalAccuracy', 'lossMaxDiff', 'lossMeanDiff', 'weightMaxDiff', 'weightMeanDiff', 'error'];
+type ScalarColumn = Exclude<keyof CompareRow, 'adapter'>;
+const COLUMNS: ScalarColumn[] = ['backend', 'steps', 'stepsPerSecond', 'msPerStep', 'timeToAccuracy', 'finalAccuracy', 'lossMaxDiff', 'lossMeanDiff', 'weightMaxDiff', 'weightMeanDiff', 'error'];
+
+/**
+ * The note shown next to a backend's name: a software (fallback) GPU adapter is correct but slower
+ * than the cpu backend, so its timings must not read as the GPU's.
+ */
+export function adapterNote(row: CompareRow): string | null {
+  return row.adapter?.software === true ? 'software adapter' : null;
+}
+
+/** The adapter column of the export: its description, marked when it is a software one. */
+function adapterText(row: CompareRow): string | null {
+  if (row.adapter === undefined) return null;
+  const note = adapterNote(row);
+  return note === null ? row.adapter.description : `${row.adapter.description} (${note})`;
+}
 
 export function rowsToCsv(rows: CompareRow[]): string {
   const cell = (v: unknown): string => (v === null ? '' : typeof v === 'string' ? `"${v.replace(/"/g, '""')}"` : String(v));
-  return [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+  const header = [...COLUMNS, 'adapter'].join(',');
+  return [header, ...rows.map((r) => [...COLUMNS.map((c) => cell(r[c])), cell(adapterText(r))].join(','))].join('\n') + '\n';
 }
 
 export const useCompareStore = defineStore('compare', () => {

@@ -6,7 +6,7 @@ import { setApiClient } from '../api';
 import { useAppStore } from './app';
 import { rowsToCsv, useCompareStore } from './compare';
 import { useDrawStore } from './draw';
-import { useInspectStore } from './inspect';
+import { NODE_BINS, useInspectStore } from './inspect';
 import { useTrainingStore } from './training';
 
 const until = async (cond: () => boolean, ms = 20_000) => {
@@ -65,6 +65,29 @@ describe('renderer stores over the real engine (in-process transport)', () => {
     await inspect.refresh();
     expect(inspect.snapshot?.templates).toHaveLength(7840);
     expect(inspect.snapshot?.graph.nodes.some((n) => n.gradient)).toBe(true);
+
+    // A node's values on the current batch: the logits are [batch, 10], summarised and binned.
+    const nodes = inspect.snapshot!.graph.nodes;
+    const matmul = nodes.find((n) => n.op === 'MatMul' && !n.gradient)!;
+    await inspect.select(matmul.id);
+    expect(inspect.nodeError).toBeNull();
+    expect(inspect.node).toMatchObject({ node: matmul.id, op: 'MatMul', unavailable: null, timeMs: null });
+    expect(inspect.node!.shape![1]).toBe(10);
+    const values = inspect.node!.values!;
+    expect(values.histogram.counts).toHaveLength(NODE_BINS);
+    expect(values.histogram.counts.reduce((a, b) => a + b, 0)).toBe(values.count);
+    expect(values.count).toBe(inspect.node!.shape!.reduce((a, b) => a * b, 1));
+    expect(values.min).toBeLessThanOrEqual(values.mean);
+    // Looking at an op that writes the variables is refused, and leaves the weights as they were.
+    const before = await inspect.select(nodes.find((n) => n.op === 'VariableV2')!.id).then(() => inspect.node!.values);
+    const writer = nodes.find((n) => n.op === 'Assign') ?? nodes.find((n) => n.op === 'NoOp')!;
+    await inspect.select(writer.id);
+    expect(inspect.node?.values).toBeNull();
+    expect(inspect.node?.unavailable).toMatch(/change the variables|no output/);
+    await inspect.select(nodes.find((n) => n.op === 'VariableV2')!.id);
+    expect(inspect.node!.values).toEqual(before);
+    await inspect.select('no/such/node');
+    expect(inspect.nodeError).toContain("no node 'no/such/node'");
     const compare = useCompareStore();
     Object.assign(compare.request, { steps: 20 });
     await compare.run();

@@ -1,20 +1,16 @@
 /**
  * Training state in the renderer: the config form, the streamed progress and the chart series. Series
  * are shallow refs replaced per message (with a version counter) so charts redraw once per message.
+ * A message marked `seriesReset` (a new run, a restored checkpoint or autosave, the snapshot a page gets
+ * when it connects) replaces the series and fills the form with the loaded session's config.
  */
 import { defineStore } from 'pinia';
 import { reactive, ref, shallowRef } from 'vue';
 import type { Progress, TrainConfig } from '../../src-app-api/schemas';
+import { appendSeries, type SeriesPoint } from '../../src-app-api/series';
 import { apiClient } from '../api';
 
-export type Point = [number, number];
-/** Charts keep at most this many points; older ones are thinned to every other one. */
-const MAX_POINTS = 1500;
-
-function append(series: Point[], points: Point[]): Point[] {
-  const next = series.concat(points);
-  return next.length > MAX_POINTS ? next.filter((_, i) => i % 2 === 0 || i === next.length - 1) : next;
-}
+export type Point = SeriesPoint;
 
 export const useTrainingStore = defineStore('training', () => {
   const config = reactive<TrainConfig>({ model: 'softmax', backend: 'cpu', dataDir: null, optimizer: 'sgd', learningRate: 0.5, batchSize: 100, epochs: 5, steps: null });
@@ -26,23 +22,30 @@ export const useTrainingStore = defineStore('training', () => {
   const error = ref<string | null>(null);
   let subscribed = false;
 
-  function subscribe(initial: Progress | null): void {
-    if (initial && initial.state !== 'idle') {
-      progress.value = initial;
-      // A session restored when the host started: the form shows the model that is loaded.
-      if (initial.model) config.model = initial.model;
+  /** Takes one progress message: replaces or extends the series, and on a reset shows the session's config. */
+  function apply(p: Progress): void {
+    progress.value = p;
+    if (p.seriesReset) {
+      loss.value = appendSeries([], p.lossPoints);
+      accuracy.value = appendSeries([], p.accuracyPoints);
+      version.value++;
+      if (p.config) Object.assign(config, p.config);
+    } else if (p.lossPoints.length || p.accuracyPoints.length) {
+      loss.value = appendSeries(loss.value, p.lossPoints);
+      accuracy.value = appendSeries(accuracy.value, p.accuracyPoints);
+      version.value++;
     }
+    if (p.error) error.value = p.error;
+  }
+
+  function subscribe(initial: Progress | null): void {
+    // A session restored when the host started (or still training when the page reloaded).
+    if (initial && initial.state !== 'idle') apply(initial);
     if (subscribed) return;
     subscribed = true;
     apiClient().on('train:progress', (p) => {
-      progress.value = p;
       messages.value++;
-      if (p.lossPoints.length || p.accuracyPoints.length) {
-        loss.value = append(loss.value, p.lossPoints);
-        accuracy.value = append(accuracy.value, p.accuracyPoints);
-        version.value++;
-      }
-      if (p.error) error.value = p.error;
+      apply(p);
     });
   }
 
@@ -80,5 +83,5 @@ export const useTrainingStore = defineStore('training', () => {
       if (path !== null) config.dataDir = path;
     });
 
-  return { config, progress, loss, accuracy, version, messages, error, subscribe, resetCharts, start, pause, resume, stop, setBackend, pickDataDir };
+  return { config, progress, loss, accuracy, version, messages, error, apply, subscribe, resetCharts, start, pause, resume, stop, setBackend, pickDataDir };
 });

@@ -1,0 +1,221 @@
+/**
+ * The one step-wise training loop, shared by `tinyflow train` and the app's compute worker: runs steps
+ * until the total, can pause, resume and stop between steps, evaluates on the test split on a step or
+ * time schedule and at every epoch end, and calls hooks between steps (autosave, mixing in extra
+ * batches) where the model may also change backend. It never prints and knows nothing of transports.
+ */
+import type { NDArray } from '../ndarray';
+
+export type LoopState = 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
+
+/** What the loop drives: a train step and a test evaluation, read afresh each call (a backend may change). */
+export interface LoopTarget {
+  trainStep(images: NDArray, labels: NDArray): Promise<number>;
+  evaluate(): Promise<number>;
+}
+
+export interface StepReport {
+  step: number;
+  totalSteps: number;
+  loss: number;
+  /** Over the steps this loop ran (not those restored), active time only: pauses do not count. */
+  examplesPerSecond: number;
+  /** Set on the steps where the loop evaluated. */
+  testAccuracy?: number;
+}
+
+/** One line per epoch (a full pass, or the last partial one): mean training loss and test accuracy. */
+export interface EpochReport {
+  epoch: number;
+  step: number;
+  meanLoss: number;
+  testAccuracy: number;
+}
+
+export interface LoopHooks {
+  onStep?(report: StepReport): void;
+  onEpoch?(report: EpochReport): void;
+  /** `error` is set when the state is 'failed'. */
+  onStateChange?(state: LoopState, error?: unknown): void;
+  /** Awaited between steps, after the step was counted: autosaves go here. */
+  afterStep?(step: number): Promise<void>;
+}
+
+export interface LoopOptions {
+  target: LoopTarget;
+  nextBatch(): [NDArray, NDArray];
+  /** An extra batch trained after step `step` (the app's own drawings), or null; its loss is not reported. */
+  extraBatch?(step: number): [NDArray, NDArray] | null;
+  batchSize: number;
+  totalSteps: number;
+  stepsPerEpoch: number;
+  /** The step a restored session is at; the loop counts on from it. */
+  startStep?: number;
+  /** Evaluate every this many steps (0 or absent: not on a step schedule). */
+  evalEverySteps?: number;
+  /** Evaluate when this long has passed since the last evaluation (absent: not on a time schedule). */
+  evalEveryMs?: number;
+  /** Evaluate at each epoch end even without an onEpoch hook, so live accuracy lands on epoch marks. */
+  evalAtEpochEnd?: boolean;
+  /** Runs each session call; the app serialises them with predictions and backend switches. */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
+  /** Awaited after every step so queued events (pause, stop, a Ctrl-C, a predict) get in. */
+  yieldBetweenSteps?(): Promise<void>;
+  /** Aborting stops the loop after the current step, like stop(). */
+  signal?: AbortSignal;
+  startPaused?: boolean;
+}
+
+export interface LoopResult {
+  state: LoopState;
+  step: number;
+  /** Steps this loop ran (excluding a restored start step). */
+  stepsRun: number;
+  loss: number | null;
+  testAccuracy: number | null;
+  activeSeconds: number;
+  error?: unknown;
+}
+
+const direct = <T>(fn: () => Promise<T>): Promise<T> => fn();
+
+export class TrainingLoop {
+  step: number;
+  loss: number | null = null;
+  testAccuracy: number | null = null;
+  activeMs = 0;
+  readonly startStep: number;
+  private currentState: LoopState;
+  private wake: (() => void) | null = null;
+  private epochLoss = 0;
+  private epochSteps = 0;
+
+  constructor(private readonly options: LoopOptions, private readonly hooks: LoopHooks = {}) {
+    this.startStep = options.startStep ?? 0;
+    this.step = Math.min(this.startStep, options.totalSteps);
+    this.currentState = options.startPaused ? 'paused' : 'running';
+  }
+
+  get state(): LoopState {
+    return this.currentState;
+  }
+
+  get totalSteps(): number {
+    return this.options.totalSteps;
+  }
+
+  /** Steps per second over this loop's own active time. */
+  get stepsPerSecond(): number {
+    return (this.step - this.startStep) / Math.max(this.activeMs / 1000, 1e-9);
+  }
+
+  pause(): boolean {
+    if (this.currentState !== 'running') return false;
+    this.setState('paused');
+    return true;
+  }
+
+  resume(): boolean {
+    if (this.currentState !== 'paused') return false;
+    this.setState('running');
+    this.wake?.();
+    return true;
+  }
+
+  /** Ends the loop after the step in flight; a stopped loop never reports again. */
+  stop(): boolean {
+    if (this.currentState !== 'running' && this.currentState !== 'paused') return false;
+    this.setState('stopped');
+    this.wake?.();
+    return true;
+  }
+
+  /** Overrides the state without running hooks: a loop whose caller already moved on to another run. */
+  abandon(): void {
+    this.currentState = 'stopped';
+    this.wake?.();
+  }
+
+  async run(): Promise<LoopResult> {
+    const o = this.options;
+    const exclusive = o.exclusive ?? direct;
+    const onAbort = () => this.stop();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    if (o.signal?.aborted) this.stop();
+    let lastEval = performance.now();
+    try {
+      while (this.step < o.totalSteps) {
+        if (this.currentState === 'paused') {
+          await new Promise<void>((resolve) => (this.wake = resolve));
+          this.wake = null;
+          continue;
+        }
+        if (this.currentState !== 'running') break;
+        const t0 = performance.now();
+        const [images, labels] = o.nextBatch();
+        const loss = await exclusive(() => o.target.trainStep(images, labels));
+        const extra = o.extraBatch?.(this.step);
+        if (extra) await exclusive(() => o.target.trainStep(extra[0], extra[1]));
+        this.step++;
+        this.loss = loss;
+        this.activeMs += performance.now() - t0;
+        this.epochLoss += loss;
+        this.epochSteps++;
+        // A stop during the step: the caller has moved on, so nothing more is reported.
+        if ((this.currentState as LoopState) === 'stopped') break;
+
+        const epochEnd = this.step % o.stepsPerEpoch === 0 || this.step === o.totalSteps;
+        const byStep = (o.evalEverySteps ?? 0) > 0 && this.step % (o.evalEverySteps ?? 1) === 0;
+        const byTime = o.evalEveryMs !== undefined && performance.now() - lastEval > o.evalEveryMs;
+        const forEpoch = epochEnd && (o.evalAtEpochEnd === true || this.hooks.onEpoch !== undefined);
+        let accuracy: number | undefined;
+        if (byStep || byTime || forEpoch) {
+          accuracy = await exclusive(() => o.target.evaluate());
+          this.testAccuracy = accuracy;
+          lastEval = performance.now();
+        }
+        const trained = this.step - this.startStep;
+        this.hooks.onStep?.({
+          step: this.step,
+          totalSteps: o.totalSteps,
+          loss,
+          examplesPerSecond: (trained * o.batchSize) / Math.max(this.activeMs / 1000, 1e-9),
+          testAccuracy: accuracy,
+        });
+        if (epochEnd && this.hooks.onEpoch && accuracy !== undefined) {
+          this.hooks.onEpoch({ epoch: Math.ceil(this.step / o.stepsPerEpoch), step: this.step, meanLoss: this.epochLoss / this.epochSteps, testAccuracy: accuracy });
+        }
+        if (epochEnd) {
+          this.epochLoss = 0;
+          this.epochSteps = 0;
+        }
+        await this.hooks.afterStep?.(this.step);
+        await o.yieldBetweenSteps?.();
+      }
+      if (this.currentState === 'running' || this.currentState === 'paused') this.setState('finished');
+      return this.result();
+    } catch (error) {
+      if (this.currentState === 'stopped') return this.result();
+      this.setState('failed', error);
+      return { ...this.result(), error };
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private result(): LoopResult {
+    return {
+      state: this.currentState,
+      step: this.step,
+      stepsRun: this.step - this.startStep,
+      loss: this.loss,
+      testAccuracy: this.testAccuracy,
+      activeSeconds: this.activeMs / 1000,
+    };
+  }
+
+  private setState(state: LoopState, error?: unknown): void {
+    this.currentState = state;
+    this.hooks.onStateChange?.(state, error);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * A model of the zoo built in its own graph with what any trainer needs around it: a session on a chosen
+ * backend, the initializer, a Saver over every variable (optimizer slots included), one train step, test
+ * accuracy, and restore ops that let a live session move to another backend without losing its variables.
+ * The CLI's loop and the app's worker both train through this class, so a checkpoint written by one
+ * opens in the other.
+ */
+import { Session, type FailoverEvent } from '../session';
+import { withDefaultGraph, Graph } from '../graph/graph';
+import { assign, global_variables, global_variables_initializer, group, placeholder } from '../api/variables';
+import { Saver } from '../api/saver';
+import { modelEntry, type BuiltModel, type OptimizerName } from '../models';
+import { NDArray } from '../ndarray';
+import type { Operation } from '../graph/operation';
+import type { Tensor } from '../graph/tensor';
+import type { DataSet } from '../datasets/dataset';
+
+export interface TrainableOptions {
+  model: string;
+  backend: string;
+  /** Default: the model's own. */
+  learningRate?: number;
+  /** Default: the model's own (sgd for softmax, adam for mlp). */
+  optimizer?: OptimizerName;
+}
+
+export class TrainableModel<Extras = null> {
+  readonly graph = new Graph();
+  readonly name: string;
+  readonly model: BuiltModel;
+  readonly variables: Tensor[];
+  /** Saves and restores every variable, optimizer slots included. */
+  readonly saver: Saver;
+  /** Whatever `extend` added to the graph (the app's saliency gradient); built before the session opens. */
+  readonly extras: Extras;
+  session: Session;
+  backend: string;
+  /** The last time the session's device was lost and training moved to another backend. */
+  lastFailover: FailoverEvent | null = null;
+  private readonly init: Operation;
+  private readonly restoreFeeds: Tensor[];
+  private readonly restoreOp: Operation;
+
+  constructor(options: TrainableOptions, extend: (model: BuiltModel) => Extras) {
+    const entry = modelEntry(options.model);
+    this.name = options.model;
+    this.backend = options.backend;
+    const built = withDefaultGraph(this.graph, () => {
+      const model = entry.build({
+        learningRate: options.learningRate ?? entry.defaultLearningRate,
+        optimizer: options.optimizer ?? entry.defaultOptimizer,
+      });
+      // Taken after the model, so they cover the optimizer's state as well as the weights.
+      const variables = global_variables();
+      const init = global_variables_initializer();
+      // Scoped 'restore' so views of the model's graph can leave the trainer's own ops out.
+      const restore = this.graph.nameScope('restore', () => {
+        const feeds = variables.map((v) => placeholder(v.dtype, [...(v.shape as number[])], v.op.name));
+        return { feeds, op: group(...variables.map((v, i) => assign(v, feeds[i]))) };
+      });
+      const extras = extend(model);
+      const saver = new Saver({ var_list: variables, name: 'restore_checkpoint' });
+      return { model, variables, init, restore, extras, saver };
+    });
+    this.model = built.model;
+    this.variables = built.variables;
+    this.init = built.init;
+    this.restoreFeeds = built.restore.feeds;
+    this.restoreOp = built.restore.op;
+    this.extras = built.extras;
+    this.saver = built.saver;
+    this.session = this.openSession(options.backend);
+  }
+
+  async initialize(): Promise<void> {
+    await this.session.run(this.init);
+  }
+
+  /** One optimizer step on a batch (images in any layout with n rows); resolves to the batch's loss. */
+  async trainStep(images: NDArray, labels: NDArray): Promise<number> {
+    const { model } = this;
+    const out = await this.session.run({ train: model.trainOp, loss: model.loss }, [[model.x, this.imagesFor(images)], [model.labels, labels]]);
+    return out.loss.item();
+  }
+
+  async accuracy(images: NDArray, labels: NDArray): Promise<number> {
+    const out = await this.session.run(this.model.accuracy, [[this.model.x, this.imagesFor(images)], [this.model.labels, labels]]);
+    return out.item();
+  }
+
+  /**
+   * An evaluator over the first `limit` examples of a test split (all when absent); the images are
+   * laid out once, so calling it between steps costs only the forward pass.
+   */
+  testEvaluator(test: DataSet, limit?: number): () => Promise<number> {
+    const n = Math.min(limit ?? test.num_examples, test.num_examples);
+    const images = this.shapeImages((test.images.data as Float32Array).subarray(0, n * 784), n);
+    const labels = new NDArray((test.labels.data as Float32Array).subarray(0, n * 10), [n, 10]);
+    return () => this.accuracy(images, labels);
+  }
+
+  async readVariables(): Promise<NDArray[]> {
+    return this.variables.length === 0 ? [] : this.session.run(this.variables);
+  }
+
+  async writeVariables(session: Session, values: NDArray[]): Promise<void> {
+    if (values.length === 0) return;
+    await session.run(this.restoreOp, this.restoreFeeds.map((p, i): [Tensor, NDArray] => [p, values[i]]));
+  }
+
+  /**
+   * Reads every variable (weights and optimizer slots: they are variables too), opens a session on the
+   * new backend, writes the values back through the restore ops, then closes the old session. Call it
+   * between two steps; the step count and the data stream are the caller's and carry on unchanged.
+   */
+  async switchBackend(backend: string): Promise<number> {
+    const values = await this.readVariables();
+    const next = this.openSession(backend);
+    try {
+      await this.writeVariables(next, values);
+    } catch (e) {
+      next.close();
+      throw e;
+    }
+    this.session.close();
+    this.session = next;
+    this.backend = backend;
+    return values.length;
+  }
+
+  /** A session on `backend` that moves to the next backend, variables and all, if its device is lost. */
+  private openSession(backend: string): Session {
+    return new Session({
+      backend,
+      graph: this.graph,
+      failover: {
+        onFailover: (event) => {
+          this.backend = event.to;
+          this.lastFailover = event;
+        },
+      },
+    });
+  }
+
+  async save(path: string): Promise<string> {
+    return this.saver.save(this.session, path);
+  }
+
+  async restore(path: string): Promise<void> {
+    await this.saver.restore(this.session, path);
+  }
+
+  /** Images laid out as the model's placeholder wants them: [n, 784] or tinyflow's [n, 1, 28, 28]. */
+  imagesFor(images: NDArray): NDArray {
+    const n = images.shape[0];
+    const wanted = this.model.flatten ? [n, 784] : [n, 1, 28, 28];
+    return images.shape.length === wanted.length ? images : images.reshape(wanted);
+  }
+
+  /** `count` flat 784-pixel images shaped the way this model's input placeholder wants them. */
+  shapeImages(flat: Float32Array, count: number): NDArray {
+    return new NDArray(flat, this.model.flatten ? [count, 784] : [count, 1, 28, 28]);
+  }
+
+  close(): void {
+    this.session.close();
+  }
+}
