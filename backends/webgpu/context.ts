@@ -45,9 +45,9 @@ export class GpuContext {
     this.workgroupSize = Math.min(256, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
     this.tile = this.workgroupSize >= 256 && limits.maxComputeWorkgroupSizeY >= 16 ? 16 : 8;
     this.maxBufferBytes = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
-    this.storage = new BufferPool((size, usage) => this.createBuffer(size, usage, 'tensor'));
-    this.params = new BufferPool((size, usage) => this.createBuffer(size, usage, 'params'));
-    this.staging = new BufferPool((size, usage) => this.createBuffer(size, usage, 'staging'));
+    this.storage = new BufferPool((size, usage) => this.createBuffer(size, usage, 'tensor'), this.maxBufferBytes);
+    this.params = new BufferPool((size, usage) => this.createBuffer(size, usage, 'params'), this.maxBufferBytes);
+    this.staging = new BufferPool((size, usage) => this.createBuffer(size, usage, 'staging'), this.maxBufferBytes);
     this.lost = device.lost.then((info) => {
       const reason = info.message || info.reason;
       if (!this.disposed) this.failure ??= new Error(`webgpu device lost: ${reason}`);
@@ -84,7 +84,14 @@ export class GpuContext {
     if (this.createdInScope.length === 0) this.device.pushErrorScope('out-of-memory');
     this.createdInScope.push(`a ${role} buffer of ${size} bytes`);
     this.lastCreated = `${role} buffer of ${size} bytes`;
-    return this.device.createBuffer({ size, usage, label: role });
+    try {
+      return this.device.createBuffer({ size, usage, label: role });
+    } catch (error) {
+      // Most failures arrive through the error scope, but a binding may also throw here (the spec's
+      // RangeError cases, a native binding's own checks), and that message names neither buffer nor limit.
+      const why = error instanceof Error ? error.message : String(error);
+      throw new Error(`webgpu alloc: creating a ${role} buffer of ${size} bytes failed (device limit ${this.maxBufferBytes} bytes per buffer): ${why}`);
+    }
   }
 
   /**

@@ -88,7 +88,10 @@ async function findAdapter(): Promise<{ adapter: GpuAdapter; description: string
 }
 
 function adapterName(adapter: GpuAdapter): string {
-  const d = [adapter.info?.device, adapter.info?.description].filter(Boolean).join(', ');
+  const info = adapter.info;
+  let d = [info?.device, info?.description].filter(Boolean).join(', ');
+  // Browsers may blank device and description (Chromium's SwiftShader does); vendor and architecture still say what it is.
+  if (!d) d = [info?.vendor, info?.architecture].filter(Boolean).join(' ');
   return d ? ` (${d})` : '';
 }
 

@@ -8,10 +8,14 @@ import type { GpuBuffer } from './gpu-types';
 /** The smallest buffer made: zero-element tensors still need something to bind. */
 export const MIN_BYTES = 16;
 
-export function sizeClass(bytes: number): number {
+/**
+ * The power of two at or above `bytes`; where that would pass `maxBytes` (a device limit that is not a
+ * power of two), `bytes` itself rounded up to 4, so rounding never refuses a buffer that fits.
+ */
+export function sizeClass(bytes: number, maxBytes = Infinity): number {
   let size = MIN_BYTES;
   while (size < bytes) size *= 2;
-  return size;
+  return size <= maxBytes ? size : Math.max(MIN_BYTES, Math.ceil(bytes / 4) * 4);
 }
 
 export class BufferPool {
@@ -20,10 +24,11 @@ export class BufferPool {
   reused = 0;
   created = 0;
 
-  constructor(private readonly create: (bytes: number, usage: number) => GpuBuffer) {}
+  /** `maxBytes`: the device's per-buffer limit, which a size class must not round past. */
+  constructor(private readonly create: (bytes: number, usage: number) => GpuBuffer, private readonly maxBytes = Infinity) {}
 
   take(bytes: number, usage: number): GpuBuffer {
-    const size = sizeClass(bytes);
+    const size = sizeClass(bytes, this.maxBytes);
     const list = this.free.get(`${usage}:${size}`);
     const pooled = list?.pop();
     if (pooled !== undefined) {

@@ -32,10 +32,16 @@ function registerExamples(): void {
   registerBackend('unbounded', () => {
     const cpu = createCpuBackend();
     return Object.assign(Object.create(cpu) as Backend, {
-      name: 'unbounded', softmax: undefined, capabilities: { ...cpu.capabilities, maxBufferElements: Infinity },
+      name: 'unbounded', softmax: undefined, softmaxCrossEntropy: undefined, elementwise: undefined, matmulEpilogue: undefined, capabilities: { ...cpu.capabilities, maxBufferElements: Infinity },
     });
   }, { priority: -1 });
-  added.push('no-simd', 'unbounded');
+  // A GPU-like backend on a software (fallback) adapter: info must say so.
+  registerBackend('soft-gpu', () => {
+    const cpu = createCpuBackend();
+    const adapter = { description: 'navigator.gpu (google swiftshader)', software: true };
+    return Object.assign(Object.create(cpu) as Backend, { name: 'soft-gpu', capabilities: { ...cpu.capabilities, adapter } });
+  }, { priority: -2 });
+  added.push('no-simd', 'unbounded', 'soft-gpu');
 }
 
 describe('tinyflow info', () => {
@@ -44,11 +50,12 @@ describe('tinyflow info', () => {
     const { code, out } = await runInfo([]);
     expect(code).toBe(0);
     const lines = out.split('\n');
-    expect(lines[0]).toBe('backends (3 registered, best first):');
-    expect(lines[1]).toMatch(/^ {2}backend +priority +status +init +dtypes +readSync +max buffer +fused kernels$/);
+    expect(lines[0]).toBe('backends (4 registered, best first):');
+    expect(lines[1]).toMatch(/^ {2}backend +priority +status +init +dtypes +readSync +max buffer +fused kernels +adapter$/);
     expect(lines[2]).toMatch(/^ {2}no-simd +10 +unavailable +- +\(WebAssembly SIMD is not supported\)$/);
-    expect(lines[3]).toMatch(/^ {2}cpu +0 +available +sync +float32 int32 bool +yes +2,147,483,647 +softmax$/);
-    expect(lines[4]).toMatch(/^ {2}unbounded +-1 +available +sync +float32 int32 bool +yes +unlimited +none$/);
+    expect(lines[3]).toMatch(/^ {2}cpu +0 +available +sync +float32 int32 bool +yes +2,147,483,647 +softmax softmaxCrossEntropy elementwise matmulEpilogue +-$/);
+    expect(lines[4]).toMatch(/^ {2}unbounded +-1 +available +sync +float32 int32 bool +yes +unlimited +none +-$/);
+    expect(lines[5]).toMatch(/^ {2}soft-gpu +-2 +available +sync +.* +navigator\.gpu \(google swiftshader\), software adapter$/);
     expect(out).toContain(`ops (${registeredOpTypes().length} registered):`);
     for (const op of ['MatMul', 'Softmax', 'Relu', 'Assign']) expect(out).toMatch(new RegExp(`\\b${op}\\b`));
   });
@@ -58,10 +65,11 @@ describe('tinyflow info', () => {
     const { code, out } = await runInfo(['--json']);
     expect(code).toBe(0);
     const report = JSON.parse(out) as { backends: Record<string, unknown>[]; ops: string[] };
-    expect(report.backends.map((b) => b.name)).toEqual(['no-simd', 'cpu', 'unbounded']);
+    expect(report.backends.map((b) => b.name)).toEqual(['no-simd', 'cpu', 'unbounded', 'soft-gpu']);
     expect(report.backends[0]).toEqual({ name: 'no-simd', priority: 10, available: false, reason: 'WebAssembly SIMD is not supported' });
-    expect(report.backends[1]).toMatchObject({ available: true, capabilities: { dtypes: ['float32', 'int32', 'bool'], sync: true }, fusedKernels: ['softmax'] });
+    expect(report.backends[1]).toMatchObject({ available: true, capabilities: { dtypes: ['float32', 'int32', 'bool'], sync: true }, fusedKernels: ['softmax', 'softmaxCrossEntropy', 'elementwise', 'matmulEpilogue'] });
     expect(report.backends[2]).toMatchObject({ capabilities: { maxBufferElements: 'Infinity' }, fusedKernels: [] });
+    expect(report.backends[3]).toMatchObject({ capabilities: { adapter: { description: 'navigator.gpu (google swiftshader)', software: true } } });
     expect(report.ops).toEqual(registeredOpTypes());
   });
 

@@ -36,8 +36,15 @@ function backendRow(b: BackendInfo): string[] {
   const caps = b.capabilities;
   return [
     b.name, String(b.priority), 'available', init, caps?.dtypes.join(' ') ?? '-', caps?.sync ? 'yes' : 'no',
-    caps ? formatCount(caps.maxBufferElements) : '-', b.fusedKernels?.join(' ') || 'none',
+    caps ? formatCount(caps.maxBufferElements) : '-', b.fusedKernels?.join(' ') || 'none', adapterCell(b),
   ];
+}
+
+/** A GPU backend's adapter, flagged when it is a software (fallback) one: correct, but slower than cpu. */
+function adapterCell(b: BackendInfo): string {
+  const adapter = b.capabilities?.adapter;
+  if (adapter === undefined) return '-';
+  return adapter.software ? `${adapter.description}, software adapter` : adapter.description;
 }
 
 /** Left-aligned columns; a row may stop early (an unavailable backend's reason runs to the end of the line). */
@@ -64,7 +71,7 @@ function wrap(words: string[], width: number, indent: string): string[] {
 }
 
 export function formatInfo({ backends, ops }: InfoReport): string {
-  const header = ['backend', 'priority', 'status', 'init', 'dtypes', 'readSync', 'max buffer', 'fused kernels'];
+  const header = ['backend', 'priority', 'status', 'init', 'dtypes', 'readSync', 'max buffer', 'fused kernels', 'adapter'];
   return [
     `backends (${backends.length} registered, best first):`,
     ...table([header, ...backends.map(backendRow)]).map((l) => `  ${l}`),
