@@ -132,10 +132,12 @@ export const NodeInspectionSchema = z.strictObject({
   /** Why `values` is null (no output, or evaluating it would update the variables); null otherwise. */
   unavailable: z.string().nullable(),
   /**
-   * Milliseconds this node takes per run. Always null until the Session profiles per node
-   * (`sess.profile`); the UI says "not measured" rather than guess.
+   * Milliseconds the node's kernels take per training step, measured by the session's per-node
+   * profile (for a fused node: the whole fused kernel's time); null when not measured.
    */
   timeMs: finite.min(0).nullable(),
+  /** What the time covers or why there is none (fused with other ops, folded at compile time, no step yet). */
+  timeNote: z.string().nullable(),
 });
 export type NodeInspection = z.infer<typeof NodeInspectionSchema>;
 

@@ -46,6 +46,22 @@ export interface SessionOptions {
    * it off (the run then fails with the device-lost error).
    */
   failover?: false | FailoverOptions;
+  /**
+   * Time every node's kernels on each run, for `sess.profileReport()` (and the app's Inspect view).
+   * On a synchronous backend that is the kernels' time; on an asynchronous one (webgpu), only the time
+   * to enqueue them.
+   */
+  profile?: boolean;
+}
+
+/** Per-node times of one compiled plan, averaged over the runs that used it. */
+export interface PlanProfile {
+  /** The plan's fetches and targets, by name. */
+  fetches: string[];
+  runs: number;
+  /** True: the times are the kernels' own (a synchronous backend); false: the time to enqueue them. */
+  kernelTimes: boolean;
+  nodes: { name: string; type: string; fusedFrom?: string[]; meanMs: number }[];
 }
 
 export interface RunOptions {
@@ -72,6 +88,8 @@ export class Session implements VariableStore {
   private readonly failoverOptions: FailoverOptions | false;
   private snapshots: VariableSnapshots | null = null;
   private moving: Promise<void> | null = null;
+  private readonly profiling: boolean;
+  private readonly profiles = new Map<Plan, { fetches: string[]; runs: number; ms: Float64Array }>();
   /** The registry name the backend was asked for by, which a failover must not pick again. */
   private chosenName: string | null = null;
 
@@ -79,6 +97,7 @@ export class Session implements VariableStore {
     this.graph = options.graph ?? getDefaultGraph();
     this.optimizations = resolveOptimizations(options.optimizations);
     this.failoverOptions = options.failover ?? {};
+    this.profiling = options.profile ?? false;
     const choice = options.backend;
     if (typeof choice === 'string') this.chosenName = choice;
     // The session disposes only backends it created; an instance passed in belongs to the caller.
@@ -278,10 +297,42 @@ export class Session implements VariableStore {
       const value = feedValues.get(slot.tensor) as NDArray;
       backend.write(slot.port.buffer, asDType(value, slot.port.dtype));
     }
-    for (const step of plan.steps) step();
+    if (this.profiling) this.runTimed(plan, fetches);
+    else for (const step of plan.steps) step();
     for (const v of plan.assignsVariables) (this.variables.get(v) as VariableSlot).initialized = true;
     if (plan.assignsVariables.length > 0) this.snapshots?.afterAssigningRun(backend, this.variables);
     return { plan, rebuild };
+  }
+
+  /** Runs a plan's steps node by node, adding each node's time to the plan's profile. */
+  private runTimed(plan: Plan, fetches: Fetch): void {
+    const nodes = plan.explanation.nodes;
+    let profile = this.profiles.get(plan);
+    if (!profile) {
+      profile = { fetches: [...tensorsAndTargetNames(fetches)], runs: 0, ms: new Float64Array(nodes.length) };
+      this.profiles.set(plan, profile);
+    }
+    let next = 0;
+    for (let i = 0; i < nodes.length; i++) {
+      const start = performance.now();
+      for (let k = 0; k < nodes[i].kernels; k++) plan.steps[next++]();
+      profile.ms[i] += performance.now() - start;
+    }
+    profile.runs++;
+  }
+
+  /** Per-node mean times of every plan run since the session opened (with `profile: true`). */
+  profileReport(): PlanProfile[] {
+    const backend = this.backendOrPromise;
+    const kernelTimes = !(backend instanceof Promise) && backend.readSync !== undefined;
+    return [...this.profiles].map(([plan, p]) => ({
+      fetches: p.fetches,
+      runs: p.runs,
+      kernelTimes,
+      nodes: plan.explanation.nodes.map((n, i) => ({
+        name: n.name, type: n.type, ...(n.fusedFrom ? { fusedFrom: n.fusedFrom } : {}), meanMs: p.runs > 0 ? p.ms[i] / p.runs : 0,
+      })),
+    }));
   }
 
   private checkInitialized(plan: Plan): void {
@@ -293,6 +344,14 @@ export class Session implements VariableStore {
       }
     }
   }
+}
+
+/** The names of what a run fetches (tensors) and runs (operations), for reports. */
+function* tensorsAndTargetNames(fetches: Fetch): Generator<string> {
+  if (fetches instanceof Tensor || fetches instanceof Operation) yield fetches.name;
+  else if (Array.isArray(fetches)) for (const f of fetches) yield* tensorsAndTargetNames(f as Fetch);
+  else if (fetches !== null && typeof fetches === 'object') for (const f of Object.values(fetches)) yield* tensorsAndTargetNames(f as Fetch);
+  else yield String(fetches);
 }
 
 function resolveOptimizations(choice: SessionOptions['optimizations']): Optimizations {

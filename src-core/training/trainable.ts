@@ -133,6 +133,8 @@ export class TrainableModel<Extras = null> {
     return new Session({
       backend,
       graph: this.graph,
+      // Per-node kernel times for the app's Inspect view: two clock reads per node and step.
+      profile: true,
       failover: {
         onFailover: (event) => {
           this.backend = event.to;

@@ -21,7 +21,7 @@ export async function inspectNode(runtime: ModelRuntime, batch: InspectBatch, st
   if (op === undefined || APP_SCOPES.some((s) => name === s || name.startsWith(`${s}/`))) {
     throw new Error(`inspect:node: the model has no node '${name}'`);
   }
-  const base = { node: op.name, op: op.type, step, batch: { source: batch.source, size: batch.images.shape[0] }, timeMs: null };
+  const base = { node: op.name, op: op.type, step, batch: { source: batch.source, size: batch.images.shape[0] }, ...nodeTime(runtime, op) };
   if (op.outputs.length === 0) return { ...base, shape: null, values: null, unavailable: 'this op has no output: it only runs the ops it groups' };
   const writer = mutatingAncestor(op);
   if (writer !== null) {
@@ -30,6 +30,24 @@ export async function inspectNode(runtime: ModelRuntime, batch: InspectBatch, st
   const { model } = runtime;
   const out = await runtime.session.run(op.outputs[0] as Tensor, [[model.x, runtime.imagesFor(batch.images)], [model.labels, batch.labels]]);
   return { ...base, shape: [...out.shape], values: summarise(out.data, bins), unavailable: null };
+}
+
+/**
+ * The node's mean kernel time in the training step's plan, from the session's per-node profile. The
+ * compiler may have fused the op with others (the time is then the fused kernel's) or folded it away.
+ */
+function nodeTime(runtime: ModelRuntime, op: Operation): { timeMs: number | null; timeNote: string | null } {
+  const trainName = runtime.model.trainOp.name;
+  const plan = runtime.session.profileReport().filter((p) => p.fetches.includes(trainName) && p.runs > 0).sort((a, b) => b.runs - a.runs)[0];
+  if (!plan) return { timeMs: null, timeNote: 'not measured yet: no training step has run in this session' };
+  const own = plan.nodes.find((n) => n.name === op.name && !n.fusedFrom);
+  if (own) return { timeMs: own.meanMs, timeNote: `mean of ${plan.runs} training steps (${plan.kernelTimes ? 'kernel time' : 'time to enqueue on the GPU'})` };
+  const fused = plan.nodes.find((n) => n.fusedFrom?.includes(op.name));
+  if (fused) {
+    const others = (fused.fusedFrom ?? []).length - 1;
+    return { timeMs: fused.meanMs, timeNote: `one fused kernel with ${others} other op${others === 1 ? '' : 's'} (${fused.type}); mean of ${plan.runs} steps` };
+  }
+  return { timeMs: null, timeNote: 'no kernel in the training step: folded into a constant, merged with an identical node, a view of its input, or not needed' };
 }
 
 /** The first op at or above `op` (through data and control inputs) that writes state, or null. */

@@ -158,12 +158,12 @@ describe.skipIf(chromiumMissing)('tinyflow studio in headless Chromium (web host
     await expect.poll(() => page.getByTestId('misclassified').locator('figure').count()).toBeGreaterThan(0);
     await page.locator('.graph-node').first().click();
     await expect.poll(() => page.getByTestId('node-details').textContent()).toContain('op');
-    // A forward MatMul: its output shape and a histogram of its values on the current batch; per-node
-    // time is not measured yet (the Session has no per-node profile) and says so.
+    // A forward MatMul: its output shape, a histogram of its values on the current batch, and its mean
+    // kernel time per training step from the session's per-node profile (training ran above).
     await page.locator('.graph-node', { has: page.locator('title', { hasText: /^(?!gradients).*\(MatMul\)/ }) }).first().click();
     await expect.poll(() => page.getByTestId('node-shape').textContent(), { timeout: 10_000 }).toMatch(/^\[\d+, 10\]$/);
     expect(await page.getByTestId('node-histogram').locator('rect.bar').count()).toBe(30);
-    expect(await page.getByTestId('node-time').textContent()).toBe('not measured');
+    expect(await page.getByTestId('node-time').textContent()).toMatch(/^\d+\.\d{3} ms · (mean of \d+ training steps \(kernel time\)|one fused kernel with .*)$/);
     await page.screenshot({ path: join(SHOTS, 'inspect.png'), fullPage: true });
   });
 
