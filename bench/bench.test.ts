@@ -49,5 +49,31 @@ describe('npm run bench --quick', () => {
     for (const n of [...result.machine.loadAverageStart, ...result.machine.loadAverageEnd]) expect(Number.isFinite(n) && n >= 0).toBe(true);
 
     expect(readdirSync(out).sort()).toEqual([expect.stringMatching(/^\d{4}-.*Z\.json$/), 'latest.md']);
+    // Each workload's own peak RSS, measured the same way in both processes.
+    for (const peer of result.peers) for (const m of peer.output?.measurements ?? []) expect(m.peakRssMiB).toBeGreaterThan(0);
+  });
+
+  it('adds a pass-off row compared to ours with every pass on, and the dispatch workload', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinyflow-bench-test-'));
+    try {
+      const args = ['--import', 'tsx', 'bench/run.ts', '--quick', '--json', '--backends', 'cpu', '--peers', 'none',
+        '--workloads', 'seed,dispatch', '--passes', 'fusion', '--repeats', '1', '--out', dir];
+      const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      expect(run.status, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout) as BenchResult;
+      // The pass rows come from one process: ours with every pass on (+all), interleaved with each pass off.
+      expect(result.peers.map((p) => [p.name, p.status, p.baseline])).toEqual([
+        ['ours-cpu', 'ok', undefined], ['ours-cpu +all', 'ok', undefined], ['ours-cpu -fusion', 'ok', 'ours-cpu +all'],
+      ]);
+      // The pass rows run only the graph workloads; dispatch goes straight to a kernel.
+      expect(result.peers.map((p) => p.output?.measurements.map((m) => m.id))).toEqual([['seed', 'dispatch', 'dispatch+read'], ['seed'], ['seed']]);
+      expect(result.passRatios?.map((r) => [r.workload, r.peer, r.baseline])).toEqual([['seed', 'ours-cpu -fusion', 'ours-cpu +all']]);
+      expect(result.passRatios?.[0].ratio).toBeGreaterThan(0);
+      expect(result.ratios).toEqual([]);
+      expect(result.peers[1].output?.description).toBe('tinyflow cpu backend');
+      expect(result.peers[2].output?.description).toBe('tinyflow cpu backend, fusion off');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

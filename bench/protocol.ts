@@ -6,8 +6,14 @@
  */
 
 /** LeNet last: it is the slowest by far (tfjs-cpu takes over a minute a step), so a time-out costs only it. */
-export const WORKLOAD_KINDS = ['seed', 'mlp', 'matmul', 'lenet'] as const;
+export const WORKLOAD_KINDS = ['seed', 'mlp', 'matmul', 'dispatch', 'lenet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+/** The compiler passes `tf.Session({optimizations})` can switch off one by one (all on by default). */
+export const PASS_NAMES = ['constantFolding', 'cse', 'simplify', 'fusion', 'inPlace', 'memoryPlan'] as const;
+export type PassName = (typeof PASS_NAMES)[number];
+/** Session's `optimizations` option: false turns every pass off, an object turns the named ones off. */
+export type Optimizations = false | Partial<Record<PassName, boolean>>;
 
 /** One measured workload, fully sized by the parent so no peer keeps its own step counts. */
 export interface WorkloadPlan {
@@ -30,6 +36,16 @@ export interface WorkloadPlan {
   budgetMs: number;
   /** Floating-point operations of one step, for GFLOP/s; 0 when not counted (training steps). */
   flopsPerStep: number;
+  /**
+   * Dispatch only: read the result back after every step, so the step is a full round trip
+   * (dispatch + readback) instead of one dispatch with one readback per repetition.
+   */
+  readback?: boolean;
+  /**
+   * A batch-size sweep's workload ('mlp' for 'mlp@256'): once one of its batch sizes takes a single
+   * step over the budget, the larger ones are skipped, so a slow backend does not spend minutes there.
+   */
+  sweep?: string;
 }
 
 /** Where the shared synthetic data lies: float32 images [examples, 784] then float32 one-hot labels [examples, 10]. */
@@ -45,6 +61,15 @@ export interface PeerRequest {
   /** Seed for the peers' weight initialisation (the data is already fixed by the file). */
   seed: number;
   workloads: WorkloadPlan[];
+  /** Ours only: the session's compiler passes (absent: the defaults, every pass on). */
+  optimizations?: Optimizations;
+  /**
+   * Ours only (pass rows): besides the request's own configuration (the control), run every workload
+   * with each of these, interleaved with the control, and answer each in PeerOutput.variants.
+   */
+  variants?: Variant[];
+  /** Ours on webgpu only: use any adapter, software (llvmpipe) included, not only hardware ones. */
+  anyAdapter?: boolean;
 }
 
 export interface Measurement {
@@ -59,11 +84,29 @@ export interface Measurement {
   stepsPerRepeat: number;
   /** Set when the budget changed how it was measured. */
   note?: string;
+  /**
+   * Peak resident set size while this workload was built and run, in MiB: the process's high-water
+   * mark is reset before the workload (Linux /proc/self/clear_refs) and read after (VmHWM). Absent
+   * where that reset is not possible.
+   */
+  peakRssMiB?: number;
 }
 
 export interface Skip {
   id: string;
   reason: string;
+}
+
+/** A compiler configuration measured side by side with the control in one process: 'fusion' (off), 'all' (every pass off). */
+export interface Variant {
+  label: string;
+  optimizations: Optimizations;
+}
+
+export interface VariantOutput {
+  label: string;
+  measurements: Measurement[];
+  skipped: Skip[];
 }
 
 export interface PeerOutput {
@@ -73,4 +116,10 @@ export interface PeerOutput {
   skipped: Skip[];
   /** Peak resident set size of the peer process so far, in MiB. */
   peakRssMiB: number;
+  /** Resident set size before the library was loaded (the runtime alone: node + tsx, or python), in MiB. */
+  startRssMiB?: number;
+  /** Ours on webgpu: the adapter is a software rasteriser (llvmpipe, SwiftShader), not a GPU. */
+  softwareAdapter?: boolean;
+  /** The request's variants, in its order (see PeerRequest.variants). */
+  variants?: VariantOutput[];
 }

@@ -13,6 +13,20 @@ export interface PeerResult {
   /** Wall-clock seconds of the whole peer process, start-up included. */
   processSeconds?: number;
   output?: PeerOutput;
+  /** A pass-off row (ours with some compiler pass switched off): the all-passes-on peer it is compared to. */
+  baseline?: string;
+  /** Ours on a software WebGPU adapter (llvmpipe, SwiftShader): the adapter's description. */
+  softwareAdapter?: string;
+}
+
+/** A pass-off row against ours with every pass on: > 1 means the pass makes that workload this many times faster. */
+export interface PassRatio {
+  workload: string;
+  peer: string;
+  baseline: string;
+  /** Wall-clock medians, the pass-off row over the baseline's. */
+  ratio: number;
+  cpuRatio: number;
 }
 
 /** One of ours against the fastest peer on one workload: ratio > 1 means ours is that many times slower. */
@@ -35,11 +49,27 @@ export interface BenchResult {
   startedAt: string;
   finishedAt: string;
   machine: Machine;
-  options: { quick: boolean; repeats: number; workloads: string[]; backends: string[] };
+  options: { quick: boolean; repeats: number; workloads: string[]; backends: string[]; passes?: string[]; sweep?: boolean };
   data: { examples: number; seed: number; sha256: string };
   workloads: WorkloadPlan[];
   peers: PeerResult[];
   ratios: Ratio[];
+  /** Absent in results written before pass rows existed. */
+  passRatios?: PassRatio[];
+}
+
+/** Each pass-off row against its all-passes-on baseline, per workload both measured. */
+export function computePassRatios(peers: readonly PeerResult[]): PassRatio[] {
+  const ratios: PassRatio[] = [];
+  for (const p of peers) {
+    const base = p.baseline === undefined ? undefined : peers.find((q) => q.name === p.baseline);
+    if (!p.output || !base?.output) continue;
+    for (const m of p.output.measurements) {
+      const b = base.output.measurements.find((x) => x.id === m.id);
+      if (b) ratios.push({ workload: m.id, peer: p.name, baseline: base.name, ratio: m.medianMs / b.medianMs, cpuRatio: m.cpuMedianMs / b.cpuMedianMs });
+    }
+  }
+  return ratios;
 }
 
 /** The best (lowest median ms per step) non-ours peer per workload, and each of ours against it. */
@@ -54,7 +84,8 @@ export function computeRatios(peers: readonly PeerResult[]): Ratio[] {
   }
   const ratios: Ratio[] = [];
   for (const p of peers) {
-    if (!p.ours || !p.output) continue;
+    // Pass-off rows are compared to ours (computePassRatios), not to the peers.
+    if (!p.ours || !p.output || p.baseline !== undefined) continue;
     for (const m of p.output.measurements) {
       const b = best.get(m.id);
       if (b) ratios.push({ workload: m.id, ours: p.name, bestPeer: b.peer, ratio: m.medianMs / b.ms, cpuRatio: m.cpuMedianMs / b.cpuMs });

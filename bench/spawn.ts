@@ -40,7 +40,10 @@ function answered(output: PeerOutput, id: string): boolean {
 }
 
 export function runPeerProcess(spec: PeerSpec, request: PeerRequest, timeoutMs: number): Promise<PeerResult> {
-  const base = { name: spec.name, ours: spec.ours };
+  const base = {
+    name: spec.name, ours: spec.ours,
+    ...(spec.softwareAdapter !== undefined ? { softwareAdapter: spec.softwareAdapter } : {}),
+  };
   if (spec.unavailable) return Promise.resolve({ ...base, status: 'unavailable', reason: spec.unavailable });
   const started = performance.now();
   return new Promise((resolve) => {

@@ -11,7 +11,22 @@ import resource
 import sys
 import time
 
-import numpy as np
+
+def status_kib(field):
+    """A VmRSS / VmHWM line of /proc/self/status in KiB, or None off Linux."""
+    try:
+        for line in open('/proc/self/status'):
+            if line.startswith(field + ':'):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+# Before numpy loads, as the TypeScript peers read theirs before their library (peers/memory.ts).
+START_RSS_KIB = status_kib('VmRSS')
+
+import numpy as np  # noqa: E402
 
 PIXELS, CLASSES = 784, 10
 
@@ -94,7 +109,32 @@ def matmul_runner(plan, _images, _labels, rng):
     return lambda: np.matmul(a, b, out=out)
 
 
-RUNNERS = {'seed': seed_runner, 'mlp': mlp_runner, 'matmul': matmul_runner}
+def dispatch_runner(plan, _images, _labels, _rng):
+    """One tiny add per step: numpy's per-call overhead. The result is on the host already, so
+    the readback variant ('dispatch+read') costs the same."""
+    n = plan['n']
+    a = np.arange(n, dtype=np.float32)
+    b = np.arange(n, 0, -1, dtype=np.float32)
+    out = np.empty(n, np.float32)
+    return lambda: np.add(a, b, out=out)
+
+
+RUNNERS = {'seed': seed_runner, 'mlp': mlp_runner, 'matmul': matmul_runner, 'dispatch': dispatch_runner}
+
+
+def reset_peak_rss():
+    """Resets the high-water mark so each workload gets its own peak (Linux 4.0+), as peers/memory.ts does."""
+    try:
+        with open('/proc/self/clear_refs', 'w') as f:
+            f.write('5')
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_mib():
+    hwm = status_kib('VmHWM')
+    return (hwm if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024  # KiB on Linux
 
 
 def time_steps(step, count):
@@ -130,14 +170,24 @@ def main():
     rng = np.random.default_rng(request['seed'])
     measurements, skipped = [], []
     description = f"numpy {np.__version__} on Python {sys.version.split()[0]}, BLAS {loaded_blas()}"
+    process_peak = peak_rss_mib()
     for plan in request['workloads']:
+        process_peak = max(process_peak, peak_rss_mib())
+        resettable = reset_peak_rss()
         make = RUNNERS.get(plan['kind'])
         if make is None:
             skipped.append({'id': plan['id'], 'reason': 'numpy has no convolution; LeNet is not written by hand'})
         else:
-            measurements.append(measure(plan, make(plan, images, labels, rng)))
+            m = measure(plan, make(plan, images, labels, rng))
+            peak = peak_rss_mib()
+            process_peak = max(process_peak, peak)
+            if resettable:
+                m['peakRssMiB'] = peak
+            measurements.append(m)
         # Everything so far after each workload, as the TypeScript peers reply (see protocol.ts).
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        print(json.dumps({'description': description, 'measurements': measurements, 'skipped': skipped, 'peakRssMiB': peak}), flush=True)
+        out = {'description': description, 'measurements': measurements, 'skipped': skipped, 'peakRssMiB': process_peak}
+        if START_RSS_KIB is not None:
+            out['startRssMiB'] = START_RSS_KIB / 1024
+        print(json.dumps(out), flush=True)
 
 main()

@@ -17,12 +17,33 @@ interface Sizing {
 
 /** [full, quick] warm-up and timed steps per repetition. */
 const SIZING: Record<WorkloadKind, [Sizing, Sizing]> = {
-  // 50 warm-up + 3 × 300 timed: about the seed's 1,000 steps.
-  seed: [{ warmup: 50, steps: 300, budgetMs: 8_000 }, { warmup: 5, steps: 20, budgetMs: 2_000 }],
+  // 200 warm-up + 3 × 300 timed: about the seed's 1,000 steps. A seed step is ~0.2 ms, and 50 warm-up
+  // steps left ours-wasm's session code still being optimised by V8 when timing began (1.34 ms a step
+  // alone against 0.17 ms in the pass-rows process, whose nine configurations had warmed it up).
+  seed: [{ warmup: 200, steps: 300, budgetMs: 8_000 }, { warmup: 5, steps: 20, budgetMs: 2_000 }],
   mlp: [{ warmup: 10, steps: 40, budgetMs: 8_000 }, { warmup: 2, steps: 5, budgetMs: 2_000 }],
   matmul: [{ warmup: 1, steps: 1, budgetMs: 6_000 }, { warmup: 1, steps: 1, budgetMs: 2_000 }],
   lenet: [{ warmup: 1, steps: 2, budgetMs: 15_000 }, { warmup: 1, steps: 1, budgetMs: 3_000 }],
+  // Dispatches are microseconds each: many per repetition, or the timer and the one readback dominate.
+  dispatch: [{ warmup: 100, steps: 1000, budgetMs: 3_000 }, { warmup: 5, steps: 20, budgetMs: 1_000 }],
 };
+
+/** Batch sizes of `--sweep` (the WebGPU issue's): where a GPU backend starts to beat the CPU ones. */
+export const SWEEP_BATCHES = [32, 64, 128, 256, 512, 1024];
+
+/**
+ * Sweep sizing: short, since there are six batch sizes per model, and a budget per batch size after
+ * which the larger ones are skipped (see WorkloadPlan.sweep).
+ */
+const SWEEP_SIZING: Partial<Record<WorkloadKind, [Sizing, Sizing]>> = {
+  mlp: [{ warmup: 2, steps: 10, budgetMs: 4_000 }, { warmup: 1, steps: 2, budgetMs: 1_000 }],
+  lenet: [{ warmup: 1, steps: 1, budgetMs: 6_000 }, { warmup: 1, steps: 1, budgetMs: 1_000 }],
+};
+
+/** Elements of the dispatch workload's operands: small enough that the op itself costs next to nothing. */
+export const DISPATCH_ELEMENTS = 16;
+/** Round trips (dispatch + readback) per repetition: each waits for the device, so far fewer fit. */
+const READBACK_STEPS: [number, number] = [100, 10];
 
 /** The matmul step count for size n: bigger products take longer, so fewer of them give the same time. */
 function matmulSteps(n: number, quick: boolean): number {
@@ -34,16 +55,39 @@ export interface PlanOptions {
   workloads: readonly WorkloadKind[];
   repeats: number;
   quick: boolean;
+  /** MLP and LeNet at every SWEEP_BATCHES size ('mlp@32', ...) instead of their one usual batch size. */
+  sweep?: boolean;
 }
 
-export function planWorkloads({ workloads, repeats, quick }: PlanOptions): WorkloadPlan[] {
+const LEARNING_RATES: Partial<Record<WorkloadKind, number>> = { seed: 0.5, mlp: 0.1, lenet: 0.01 };
+
+function sweepPlans(kind: 'mlp' | 'lenet', repeats: number, quick: boolean): WorkloadPlan[] {
+  const sizing = SWEEP_SIZING[kind];
+  if (!sizing) return [];
+  const { warmup, steps, budgetMs } = sizing[quick ? 1 : 0];
+  return (quick ? SWEEP_BATCHES.slice(0, 2) : SWEEP_BATCHES).map((batch) => ({
+    id: `${kind}@${batch}`, kind, batch, n: 0, learningRate: LEARNING_RATES[kind] ?? 0.01,
+    warmupSteps: warmup, stepsPerRepeat: steps, repeats, budgetMs, flopsPerStep: 0, sweep: kind,
+  }));
+}
+
+export function planWorkloads({ workloads, repeats, quick, sweep = false }: PlanOptions): WorkloadPlan[] {
   const plans: WorkloadPlan[] = [];
   for (const kind of workloads) {
     const { warmup, steps, budgetMs } = SIZING[kind][quick ? 1 : 0];
     const base = { kind, n: 0, warmupSteps: warmup, stepsPerRepeat: steps, repeats, budgetMs, flopsPerStep: 0 };
+    if (sweep && (kind === 'mlp' || kind === 'lenet')) {
+      plans.push(...sweepPlans(kind, repeats, quick));
+      continue;
+    }
     if (kind === 'seed') plans.push({ ...base, id: 'seed', batch: 100, learningRate: 0.5 });
     if (kind === 'mlp') plans.push({ ...base, id: 'mlp', batch: 128, learningRate: 0.1 });
     if (kind === 'lenet') plans.push({ ...base, id: 'lenet', batch: 50, learningRate: 0.01 });
+    if (kind === 'dispatch') {
+      const n = DISPATCH_ELEMENTS;
+      plans.push({ ...base, id: 'dispatch', batch: 0, n, learningRate: 0 });
+      plans.push({ ...base, id: 'dispatch+read', batch: 0, n, learningRate: 0, stepsPerRepeat: READBACK_STEPS[quick ? 1 : 0], readback: true });
+    }
     if (kind === 'matmul') {
       for (const n of quick ? MATMUL_SIZES.slice(0, 1) : MATMUL_SIZES) {
         plans.push({ ...base, id: `matmul${n}`, batch: 0, n, learningRate: 0, stepsPerRepeat: matmulSteps(n, quick), flopsPerStep: 2 * n ** 3 });

@@ -1,7 +1,8 @@
 /**
  * The workloads in TensorFlow.js (whichever backend the peer selected): the same models, sizes,
  * initial weights and batches as tinyflow's, trained with tfjs's SGD optimizer. tfjs's layout is
- * NHWC, like TF-1's and our LeNet graph's.
+ * NHWC, like TF-1's and our LeNet graph's. On the wasm backend, which has no Conv2DBackpropFilter
+ * kernel, LeNet's convolutions take their filter gradient from conv2dCustomFilterGrad (below).
  */
 import * as tfjs from '@tensorflow/tfjs';
 import type { Runner } from '../peers/harness';
@@ -10,6 +11,61 @@ import { CLASSES, PIXELS, batchAt, type Dataset } from '../data';
 import { glorot, mulberry32 } from '../rng';
 
 type Model = (x: tfjs.Tensor) => tfjs.Tensor2D;
+type Conv2d = (x: tfjs.Tensor4D, filter: tfjs.Tensor4D, stride: number, pad: 'same' | 'valid') => tfjs.Tensor4D;
+
+/** The padding tfjs (and TF) applies before a window of `k` at `stride` over `size`: [before, after]. */
+function padding(size: number, k: number, stride: number, pad: 'same' | 'valid'): [number, number] {
+  if (pad === 'valid') return [0, 0];
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + k - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+/**
+ * d(loss)/d(filter) of conv2d(x, filter) given dy, from ops the wasm backend has, the way TF's
+ * Conv2DBackpropFilter is defined: dW[i, j, c, o] = sum over batch and output positions of
+ * x[b, p*s + i - padTop, q*s + j - padLeft, c] * dy[b, p, q, o]. That is itself a convolution:
+ * x with batch and channels swapped ([C, H, W, B]) convolved with dy as the filter ([OH, OW, B, O]),
+ * the forward stride becoming the dilation, giving [C, KH, KW, O] (sliced: 'valid' with a stride can
+ * leave extra rows), transposed back to [KH, KW, C, O].
+ */
+export function conv2dFilterGradient(x: tfjs.Tensor4D, dy: tfjs.Tensor4D, filterShape: readonly number[], stride: number, pad: 'same' | 'valid'): tfjs.Tensor4D {
+  return tfjs.tidy(() => {
+    const [kh, kw, channels, outChannels] = filterShape;
+    const [, height, width] = x.shape;
+    const [top, bottom] = padding(height, kh, stride, pad);
+    const [left, right] = padding(width, kw, stride, pad);
+    const xT = tfjs.transpose(x, [3, 1, 2, 0]);
+    const dyT = tfjs.transpose(dy, [1, 2, 0, 3]);
+    const explicit: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [top, bottom], [left, right], [0, 0]];
+    const full = tfjs.conv2d(xT, dyT, 1, explicit, 'NHWC', stride);
+    const cut = tfjs.slice(full, [0, 0, 0, 0], [channels, kh, kw, outChannels]);
+    return tfjs.transpose(cut, [1, 2, 0, 3]);
+  });
+}
+
+/** conv2d whose filter gradient is conv2dFilterGradient, and input gradient tfjs's own (Conv2DBackpropInput, which wasm has). */
+export const conv2dCustomFilterGrad: Conv2d = (x, filter, stride, pad) => {
+  const op = tfjs.customGrad((...args: (tfjs.Tensor | tfjs.GradSaveFunc)[]) => {
+    const [xi, wi, save] = args as [tfjs.Tensor4D, tfjs.Tensor4D, tfjs.GradSaveFunc];
+    save([xi, wi]);
+    return {
+      value: tfjs.conv2d(xi, wi, stride, pad),
+      gradFunc: (dy: tfjs.Tensor4D, saved: tfjs.Tensor[]) => {
+        const [xs, ws] = saved as [tfjs.Tensor4D, tfjs.Tensor4D];
+        return [tfjs.conv2dTranspose(dy, ws, xs.shape, stride, pad), conv2dFilterGradient(xs, dy, ws.shape, stride, pad)];
+      },
+    };
+  });
+  return op(x, filter);
+};
+
+const plainConv2d: Conv2d = (x, filter, stride, pad) => tfjs.conv2d(x, filter, stride, pad);
+
+/** tfjs-backend-wasm registers Conv2D and Conv2DBackpropInput but not Conv2DBackpropFilter. */
+function needsCustomFilterGrad(): boolean {
+  return tfjs.getBackend() === 'wasm';
+}
 type Loss = (output: tfjs.Tensor2D, labels: tfjs.Tensor2D) => tfjs.Scalar;
 /** A model, its variables, and its loss when it is not the usual mean softmax cross-entropy of logits. */
 interface Built {
@@ -33,7 +89,7 @@ function mlp(seed: number): Built {
   return { model, vars: [W1, b1, W2, b2] };
 }
 
-function lenet(batch: number, seed: number): Built {
+function lenet(batch: number, seed: number, conv: Conv2d): Built {
   const Wc1 = weight([5, 5, 1, 32], 25, 25 * 32, seed);
   const bc1 = tfjs.variable(tfjs.zeros([32]));
   const Wc2 = weight([5, 5, 32, 64], 25 * 32, 25 * 64, seed + 1);
@@ -42,7 +98,7 @@ function lenet(batch: number, seed: number): Built {
   const bf1 = tfjs.variable(tfjs.zeros([1024]));
   const Wf2 = weight([1024, CLASSES], 1024, CLASSES, seed + 3);
   const bf2 = tfjs.variable(tfjs.zeros([CLASSES]));
-  const convRelu = (x: tfjs.Tensor4D, W: tfjs.Variable, b: tfjs.Variable) => tfjs.relu(tfjs.add(tfjs.conv2d(x, W as tfjs.Variable<tfjs.Rank.R4>, 1, 'same'), b)) as tfjs.Tensor4D;
+  const convRelu = (x: tfjs.Tensor4D, W: tfjs.Variable, b: tfjs.Variable) => tfjs.relu(tfjs.add(conv(x, W as tfjs.Variable<tfjs.Rank.R4>, 1, 'same'), b)) as tfjs.Tensor4D;
   const pool = (x: tfjs.Tensor4D) => tfjs.maxPool(x, 2, 2, 'same');
   const model: Model = (x) => {
     const p2 = pool(convRelu(pool(convRelu(x as tfjs.Tensor4D, Wc1, bc1)), Wc2, bc2));
@@ -69,7 +125,8 @@ function trainingRunner(plan: WorkloadPlan, data: Dataset, initSeed: number): Ru
     const { images, labels } = batchAt(data, plan.batch, b);
     return { x: tfjs.tensor(images.slice(), imageShape), y: tfjs.tensor2d(labels.slice(), [plan.batch, CLASSES]) };
   });
-  const built = plan.kind === 'seed' ? seed() : plan.kind === 'mlp' ? mlp(initSeed) : lenet(plan.batch, initSeed);
+  const custom = plan.kind === 'lenet' && needsCustomFilterGrad();
+  const built = plan.kind === 'seed' ? seed() : plan.kind === 'mlp' ? mlp(initSeed) : lenet(plan.batch, initSeed, custom ? conv2dCustomFilterGrad : plainConv2d);
   const loss = built.loss ?? meanCrossEntropy;
   const optimizer = tfjs.train.sgd(plan.learningRate);
   let next = 0;
@@ -84,6 +141,7 @@ function trainingRunner(plan: WorkloadPlan, data: Dataset, initSeed: number): Ru
       for (const t of [...built.vars, ...batches.flatMap((b) => [b.x, b.y])]) t.dispose();
       optimizer.dispose();
     },
+    ...(custom ? { note: 'custom conv filter gradient' } : {}),
   };
 }
 
@@ -106,6 +164,32 @@ function matmulRunner(plan: WorkloadPlan, initSeed: number): Runner {
   };
 }
 
+/**
+ * One tiny add per step, the counterpart of ours' dispatch workload. tfjs has no public layer below
+ * its ops, so this includes its engine's per-op bookkeeping (a tensor made and disposed each step),
+ * which is what a tfjs user pays per op.
+ */
+function dispatchRunner(plan: WorkloadPlan): Runner {
+  const n = plan.n;
+  const a = tfjs.tensor1d(Float32Array.from({ length: n }, (_, i) => i));
+  const b = tfjs.tensor1d(Float32Array.from({ length: n }, (_, i) => n - i));
+  let last: tfjs.Tensor | undefined;
+  const read = () => last?.data().then(() => undefined);
+  return {
+    step: () => {
+      last?.dispose();
+      last = tfjs.add(a, b);
+      if (plan.readback === true) return read();
+    },
+    sync: read,
+    dispose: () => {
+      for (const t of [a, b, last]) t?.dispose();
+    },
+  };
+}
+
 export async function buildTfjs(plan: WorkloadPlan, data: Dataset, initSeed: number): Promise<Runner | Skip> {
-  return plan.kind === 'matmul' ? matmulRunner(plan, initSeed) : trainingRunner(plan, data, initSeed);
+  if (plan.kind === 'matmul') return matmulRunner(plan, initSeed);
+  if (plan.kind === 'dispatch') return dispatchRunner(plan);
+  return trainingRunner(plan, data, initSeed);
 }

@@ -1,13 +1,13 @@
 /**
  * The workloads in tinyflow, written as a user writes them: placeholders, tf.gradients and tf.assign
  * (the seed's own update rule, and what GradientDescentOptimizer builds), run step by step through
- * Session.runSync (or run, on an asynchronous backend). Matmul goes straight to the backend's kernel,
- * as tfjs's matMul and numpy's @ do, so it measures the kernel and not the session.
+ * Session.runSync (or run, on an asynchronous backend). Matmul and dispatch go straight to the
+ * backend's kernels, as tfjs's matMul and numpy's @ do, so they measure the kernel and not the session.
  */
 import * as tf from '../../src-core';
-import { resolveBackend, type Backend, type MatMulArgs } from '../../backends';
+import { resolveBackend, type Backend, type BackendBuffer, type BinaryArgs, type MatMulArgs } from '../../backends';
 import type { Runner } from '../peers/harness';
-import type { Skip, WorkloadPlan } from '../protocol';
+import type { Optimizations, Skip, WorkloadPlan } from '../protocol';
 import { CLASSES, PIXELS, batchAt, type Dataset } from '../data';
 import { glorot, mulberry32 } from '../rng';
 
@@ -19,7 +19,8 @@ function gradientsOf(loss: tf.Tensor, vars: tf.Variable[]): tf.Tensor[] {
   });
 }
 
-type Graph = { train: tf.Tensor | tf.Operation; x: tf.Tensor; y: tf.Tensor; imageShape: number[] };
+/** `probe`: a small variable whose read waits for every queued step (asynchronous backends). */
+type Graph = { train: tf.Tensor | tf.Operation; x: tf.Tensor; y: tf.Tensor; imageShape: number[]; probe: tf.Tensor };
 
 /** The seed program, line by line (examples/mnist_softmax.ts). */
 function seedGraph(plan: WorkloadPlan): Graph {
@@ -30,7 +31,7 @@ function seedGraph(plan: WorkloadPlan): Graph {
   const cross_entropy = tf.reduce_mean(tf.negative(tf.reduce_sum(tf.multiply(y_, tf.log(y)), { reduction_indices: [1] })));
   const [W_grad] = gradientsOf(cross_entropy, [W]);
   const train = tf.assign(W, tf.subtract(W, tf.multiply(plan.learningRate, W_grad)));
-  return { train, x, y: y_, imageShape: [plan.batch, PIXELS] };
+  return { train, x, y: y_, imageShape: [plan.batch, PIXELS], probe: W };
 }
 
 function weight(shape: number[], fanIn: number, fanOut: number, seed: number): tf.Variable {
@@ -56,7 +57,7 @@ function mlpGraph(plan: WorkloadPlan, seed: number): Graph {
   const b2 = tf.Variable(tf.zeros([CLASSES]));
   const hidden = tf.nn.relu(tf.add(tf.matmul(x, W1), b1));
   const logits = tf.add(tf.matmul(hidden, W2), b2);
-  return { train: sgd(meanCrossEntropy(logits, y), [W1, b1, W2, b2], plan.learningRate), x, y, imageShape: [plan.batch, PIXELS] };
+  return { train: sgd(meanCrossEntropy(logits, y), [W1, b1, W2, b2], plan.learningRate), x, y, imageShape: [plan.batch, PIXELS], probe: b2 };
 }
 
 /** TF-1's "Deep MNIST for experts" network in TF-1's NHWC form. */
@@ -79,23 +80,32 @@ function lenetGraph(plan: WorkloadPlan, seed: number): Graph {
   const hidden = tf.nn.relu(tf.add(tf.matmul(flat, Wf1), bf1));
   const logits = tf.add(tf.matmul(hidden, Wf2), bf2);
   const vars = [Wc1, bc1, Wc2, bc2, Wf1, bf1, Wf2, bf2];
-  return { train: sgd(meanCrossEntropy(logits, y), vars, plan.learningRate), x, y, imageShape: [plan.batch, 28, 28, 1] };
+  return { train: sgd(meanCrossEntropy(logits, y), vars, plan.learningRate), x, y, imageShape: [plan.batch, 28, 28, 1], probe: bf2 };
 }
 
-async function trainingRunner(plan: WorkloadPlan, backend: string, data: Dataset, seed: number): Promise<Runner> {
+/** Which backend a peer runs on: a registered name, or an instance it made itself (webgpu on any adapter). */
+export type BackendChoice = string | Backend;
+
+/** Session options with the compiler's pass switches (spelled out here so the bench type-checks whatever Session declares). */
+type BenchSessionOptions = tf.SessionOptions & { optimizations?: Optimizations };
+
+async function trainingRunner(plan: WorkloadPlan, backend: BackendChoice, data: Dataset, seed: number, optimizations?: Optimizations): Promise<Runner> {
   tf.reset_default_graph();
   const graph = plan.kind === 'seed' ? seedGraph(plan) : plan.kind === 'mlp' ? mlpGraph(plan, seed) : lenetGraph(plan, seed);
-  // Batches are made up front (copies, so each feed owns its data): the data pipeline is timed for no peer.
+  // Batches are made up front (the data pipeline is timed for no peer) as views of the one dataset:
+  // a session copies a feed into its backend buffer and never writes to it, so copies would only add
+  // another dataset's worth (10 MB) to the peak RSS.
   const count = Math.floor(data.examples / plan.batch);
   const feeds = Array.from({ length: count }, (_, b) => {
     const { images, labels } = batchAt(data, plan.batch, b);
     const pairs: [tf.Tensor, tf.NDArray][] = [
-      [graph.x, new tf.NDArray(images.slice(), graph.imageShape)],
-      [graph.y, new tf.NDArray(labels.slice(), [plan.batch, CLASSES])],
+      [graph.x, new tf.NDArray(images, graph.imageShape)],
+      [graph.y, new tf.NDArray(labels, [plan.batch, CLASSES])],
     ];
     return pairs;
   });
-  const sess = tf.Session({ backend });
+  const options: BenchSessionOptions = { backend, ...(optimizations !== undefined ? { optimizations } : {}) };
+  const sess = tf.Session(options);
   await sess.run(tf.initialize_all_variables());
   const sync = (await sess.backend()).readSync !== undefined;
   let next = 0;
@@ -105,13 +115,20 @@ async function trainingRunner(plan: WorkloadPlan, backend: string, data: Dataset
       if (sync) sess.runSync(graph.train, { feed_dict });
       else return sess.run(graph.train, { feed_dict }).then(() => undefined);
     },
-    sync: () => undefined,
+    // Like tfjs's sync: a step on an asynchronous backend (webgpu) may resolve with GPU work still
+    // queued, so each repetition ends by reading a variable back, which waits for all of it.
+    sync: () => (sync ? undefined : sess.run(graph.probe).then(() => undefined)),
     dispose: () => sess.close(),
   };
 }
 
-async function matmulRunner(plan: WorkloadPlan, backendName: string, seed: number): Promise<Runner> {
-  const backend: Backend = await resolveBackend(backendName);
+/** The backend itself for the kernel workloads, and whether the runner owns (and so disposes) it. */
+async function kernelBackend(choice: BackendChoice): Promise<{ backend: Backend; owned: boolean }> {
+  return typeof choice === 'string' ? { backend: await resolveBackend(choice), owned: true } : { backend: choice, owned: false };
+}
+
+async function matmulRunner(plan: WorkloadPlan, choice: BackendChoice, seed: number): Promise<Runner> {
+  const { backend, owned } = await kernelBackend(choice);
   const n = plan.n;
   const next = mulberry32(seed);
   const [a, b, out] = [backend.alloc('float32', n * n), backend.alloc('float32', n * n), backend.alloc('float32', n * n)];
@@ -122,14 +139,48 @@ async function matmulRunner(plan: WorkloadPlan, backendName: string, seed: numbe
     step: () => backend.matmul(a, b, out, args),
     // A synchronous backend has finished when matmul returns; an asynchronous one is done once a read resolves.
     sync: () => (backend.readSync ? undefined : backend.read(out).then(() => undefined)),
-    dispose: () => backend.dispose(),
+    dispose: () => {
+      for (const buffer of [a, b, out]) backend.free(buffer);
+      if (owned) backend.dispose();
+    },
   };
 }
 
-export async function buildTinyflow(plan: WorkloadPlan, backend: string, data: Dataset, seed: number): Promise<Runner | Skip> {
+/**
+ * One tiny elementwise add per step: what a backend costs per op before any arithmetic (argument
+ * checks, a WebAssembly call, a GPU command encoder and submit). With `readback` every step also reads
+ * the result, so the difference between the two rows is the cost of a readback.
+ */
+async function dispatchRunner(plan: WorkloadPlan, choice: BackendChoice): Promise<Runner> {
+  const { backend, owned } = await kernelBackend(choice);
+  const n = plan.n;
+  const buffers: BackendBuffer[] = [backend.alloc('float32', n), backend.alloc('float32', n), backend.alloc('float32', n)];
+  const [a, b, out] = buffers;
+  backend.write(a, Float32Array.from({ length: n }, (_, i) => i));
+  backend.write(b, Float32Array.from({ length: n }, (_, i) => n - i));
+  const args: BinaryArgs = { shape: [n], aStrides: [1], bStrides: [1] };
+  const read = (): void | Promise<void> => {
+    if (backend.readSync) backend.readSync(out);
+    else return backend.read(out).then(() => undefined);
+  };
+  return {
+    step: () => {
+      backend.binary('add', a, b, out, args);
+      if (plan.readback === true) return read();
+    },
+    sync: read,
+    dispose: () => {
+      for (const buffer of buffers) backend.free(buffer);
+      if (owned) backend.dispose();
+    },
+  };
+}
+
+export async function buildTinyflow(plan: WorkloadPlan, backend: BackendChoice, data: Dataset, seed: number, optimizations?: Optimizations): Promise<Runner | Skip> {
   if (plan.kind === 'matmul') return matmulRunner(plan, backend, seed);
+  if (plan.kind === 'dispatch') return dispatchRunner(plan, backend);
   if (plan.kind === 'lenet' && (typeof tf.nn.conv2d !== 'function' || typeof tf.nn.max_pool !== 'function')) {
     return { id: plan.id, reason: 'tf.nn.conv2d / tf.nn.max_pool are not in this build of tinyflow' };
   }
-  return trainingRunner(plan, backend, data, seed);
+  return trainingRunner(plan, backend, data, seed, optimizations);
 }
