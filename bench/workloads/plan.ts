@@ -17,11 +17,12 @@ interface Sizing {
 
 /** [full, quick] warm-up and timed steps per repetition. */
 const SIZING: Record<WorkloadKind, [Sizing, Sizing]> = {
-  // 200 warm-up + 3 × 300 timed: about the seed's 1,000 steps. A seed step is ~0.2 ms, and 50 warm-up
-  // steps left ours-wasm's session code still being optimised by V8 when timing began (1.34 ms a step
-  // alone against 0.17 ms in the pass-rows process, whose nine configurations had warmed it up).
-  seed: [{ warmup: 200, steps: 300, budgetMs: 8_000 }, { warmup: 5, steps: 20, budgetMs: 2_000 }],
-  mlp: [{ warmup: 10, steps: 40, budgetMs: 8_000 }, { warmup: 2, steps: 5, budgetMs: 2_000 }],
+  // The seed's own 1,000 steps as warm-up, then 3 × 300 timed, the same for every peer: steady state.
+  // A seed step is ~0.15 ms, and after 200 warm-up steps V8 was still tiering up ours-wasm's kernels
+  // and session code in background threads (0.32 ms a step alone, CPU time above wall time, against
+  // 0.15 ms in the pass-rows process, whose nine configurations had warmed it up).
+  seed: [{ warmup: 1000, steps: 300, budgetMs: 8_000 }, { warmup: 5, steps: 20, budgetMs: 2_000 }],
+  mlp: [{ warmup: 50, steps: 40, budgetMs: 8_000 }, { warmup: 2, steps: 5, budgetMs: 2_000 }],
   matmul: [{ warmup: 1, steps: 1, budgetMs: 6_000 }, { warmup: 1, steps: 1, budgetMs: 2_000 }],
   lenet: [{ warmup: 1, steps: 2, budgetMs: 15_000 }, { warmup: 1, steps: 1, budgetMs: 3_000 }],
   // Dispatches are microseconds each: many per repetition, or the timer and the one readback dominate.
