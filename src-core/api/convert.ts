@@ -13,7 +13,7 @@ export function constantTensor(value: NDArray | NestedArray, dtype?: DType, name
   const arr = value instanceof NDArray ? value : NDArray.from(value, dtype ?? inferLiteralDType(value));
   const dt = dtype ?? arr.dtype;
   const g = graph ?? getDefaultGraph();
-  return g.createOp(Const, [], { dtype: dt, shape: [...arr.shape], values: Array.from(arr.data) }, name === undefined ? {} : { name }).outputs[0];
+  return g.createOp(Const, [], { dtype: dt, shape: [...arr.shape], values: arr.data.slice() }, name === undefined ? {} : { name }).outputs[0];
 }
 
 /** Literal numbers are float32 unless a dtype is requested; booleans are bool. */

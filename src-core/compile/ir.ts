@@ -249,15 +249,17 @@ export function opDef(type: string): OpDef<Attrs> {
 }
 
 /** The value of a constant node as plain numbers, when `v` comes from one. */
-export function constantValues(v: IRValue): readonly number[] | undefined {
+export function constantValues(v: IRValue): ArrayLike<number> | undefined {
   if (v.node.type !== 'Const') return undefined;
-  return (v.node.attrs as { values: number[] }).values;
+  return (v.node.attrs as { values: ArrayLike<number> }).values;
 }
 
 /** A constant whose every element equals `x`. */
 export function isUniformConstant(v: IRValue, x: number): boolean {
   const values = constantValues(v);
-  return values !== undefined && values.length > 0 && values.every((e) => e === x);
+  if (values === undefined || values.length === 0) return false;
+  for (let i = 0; i < values.length; i++) if (values[i] !== x) return false;
+  return true;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Ops that make values from attributes alone: Const and Fill (zeros, ones, fill). */
-import type { DType } from '../graph/dtype';
+import type { DType, TypedArray } from '../graph/dtype';
 import { typedArrayFrom } from '../graph/dtype';
 import { formatShape, numElements } from '../graph/shape';
 import { defineOp } from './op-def';
@@ -9,8 +9,11 @@ import { opError, refArray, storeAs } from './support';
 export interface ConstAttrs {
   dtype: DType;
   shape: number[];
-  /** Row-major values (kept as plain numbers so the graph serialises as JSON). */
-  values: number[];
+  /**
+   * Row-major values: plain numbers from literals, or the dtype's typed array when made from an
+   * NDArray (a layer's initial weights: 4 bytes an element instead of a JS number's 8).
+   */
+  values: readonly number[] | TypedArray;
 }
 
 export const Const = defineOp<ConstAttrs>({

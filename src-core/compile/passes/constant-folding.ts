@@ -6,6 +6,7 @@
  */
 import type { RefArray } from '../../ops/op-def';
 import { numElements } from '../../graph/shape';
+import { typedArrayFrom } from '../../graph/dtype';
 import { constantValues, newNode, opDef, replaceUses, type IRGraph, type IRNode } from '../ir';
 
 /** Larger results stay computed per step: a constant that big costs more to hold than to compute. */
@@ -26,14 +27,14 @@ export function foldConstants(ir: IRGraph): number {
     const inputs = n.inputs.map((v, i): RefArray => {
       const spec = v.node.outputs[v.index];
       // Shape-only inputs are never read: an empty data array keeps folding cheap.
-      const data = shapeOnly.has(i) ? new Float64Array(0) : Float64Array.from(constantValues(v) as readonly number[]);
+      const data = shapeOnly.has(i) ? new Float64Array(0) : Float64Array.from(constantValues(v) as ArrayLike<number>);
       return { shape: [...spec.shape], dtype: spec.dtype, data };
     });
     const results = n.def.reference(inputs, n.attrs, { type: n.type, name: n.name });
     results.forEach((r, i) => {
       const constant = newNode(ir, {
         kind: 'op', type: 'Const', name: `${n.name}/folded${i === 0 ? '' : `_${i}`}`, def: opDef('Const'),
-        attrs: { dtype: r.dtype, shape: [...n.outputs[i].shape], values: Array.from(r.data) },
+        attrs: { dtype: r.dtype, shape: [...n.outputs[i].shape], values: typedArrayFrom(r.dtype, r.data) },
         inputs: [], controls: [], outputs: [{ ...n.outputs[i], shape: [...n.outputs[i].shape] }], origin: n.origin,
       });
       ir.nodes.splice(ir.nodes.indexOf(n), 0, constant);

@@ -9,6 +9,7 @@ import { replaceUses, type IRGraph, type IRNode } from '../ir';
 const MAX_KEYED_CONSTANT = 256;
 
 function stableText(value: unknown): string {
+  if (ArrayBuffer.isView(value)) return `[${Array.from(value as unknown as ArrayLike<number>, (v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')}]`;
   if (Array.isArray(value)) return `[${value.map(stableText).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -19,7 +20,7 @@ function stableText(value: unknown): string {
 
 function keyOf(n: IRNode): string | null {
   if (n.kind !== 'op' || n.def.stateful || n.writesVariable || n.outputs.length === 0) return null;
-  if (n.type === 'Const' && (n.attrs as { values: unknown[] }).values.length > MAX_KEYED_CONSTANT) return null;
+  if (n.type === 'Const' && (n.attrs as { values: ArrayLike<number> }).values.length > MAX_KEYED_CONSTANT) return null;
   const inputs = n.inputs.map((v) => `${v.node.id}:${v.index}`).join(',');
   const controls = n.controls.map((c) => c.id).join(',');
   const outputs = n.outputs.map((o) => `${o.dtype}[${o.shape.join(',')}]`).join(',');
