@@ -174,7 +174,8 @@ export const API = {
       testAccuracy: finite,
       misclassified: z.array(MisclassifiedSchema),
       graph: z.strictObject({
-        nodes: z.array(z.strictObject({ id: z.string(), op: z.string(), shape: z.string(), gradient: z.boolean() })),
+        /** timeMs: the node's kernel time per training step (its fused kernel's when fused), null when it has none measured. */
+        nodes: z.array(z.strictObject({ id: z.string(), op: z.string(), shape: z.string(), gradient: z.boolean(), timeMs: finite.min(0).nullable() })),
         edges: z.array(z.tuple([z.string(), z.string()])),
       }),
     }),

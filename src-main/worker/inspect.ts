@@ -6,6 +6,7 @@ import type { MnistDataSets } from '../../src-core/datasets';
 import { formatShape } from '../../src-core/graph/shape';
 import type { Res } from '../../src-app-api/schemas';
 import type { ModelRuntime } from './model-runtime';
+import { nodeTimes } from './node-values';
 
 export async function inspectSnapshot(runtime: ModelRuntime, data: MnistDataSets, step: number, limit: number): Promise<Res<'inspect:snapshot'>> {
   const templateVar = runtime.variables.find((v) => v.shape?.length === 2 && v.shape[0] === 784 && v.shape[1] === 10);
@@ -47,11 +48,13 @@ function argmax(a: Float32Array, offset: number, size: number): number {
 function graphOf(runtime: ModelRuntime): Res<'inspect:snapshot'>['graph'] {
   const ops = runtime.graph.operations.filter((op) => !op.name.startsWith('restore') && !op.name.startsWith('saliency'));
   const kept = new Set(ops.map((op) => op.name));
+  const times = nodeTimes(runtime);
   const nodes = ops.map((op) => ({
     id: op.name,
     op: op.type,
     shape: op.outputs.length > 0 ? formatShape(op.outputs[0].shape) : '()',
     gradient: op.name.startsWith('gradients'),
+    timeMs: times.get(op.name) ?? null,
   }));
   const edges: [string, string][] = [];
   for (const op of ops) for (const input of op.inputs) if (kept.has(input.op.name)) edges.push([input.op.name, op.name]);

@@ -4,6 +4,7 @@
  * anything downstream of them) are refused, so looking at the graph never trains the model.
  */
 import type { NDArray, Operation, Tensor } from '../../src-core';
+import type { PlanProfile } from '../../src-core/session';
 import type { NodeInspection, NodeValues } from '../../src-app-api/schemas';
 import type { ModelRuntime } from './model-runtime';
 
@@ -32,13 +33,30 @@ export async function inspectNode(runtime: ModelRuntime, batch: InspectBatch, st
   return { ...base, shape: [...out.shape], values: summarise(out.data, bins), unavailable: null };
 }
 
-/**
- * The node's mean kernel time in the training step's plan, from the session's per-node profile. The
- * compiler may have fused the op with others (the time is then the fused kernel's) or folded it away.
- */
-function nodeTime(runtime: ModelRuntime, op: Operation): { timeMs: number | null; timeNote: string | null } {
+/** The training step's profiled plan: the one that ran the train op most often in this session. */
+function trainingProfile(runtime: ModelRuntime): PlanProfile | undefined {
   const trainName = runtime.model.trainOp.name;
-  const plan = runtime.session.profileReport().filter((p) => p.fetches.includes(trainName) && p.runs > 0).sort((a, b) => b.runs - a.runs)[0];
+  return runtime.session.profileReport().filter((p) => p.fetches.includes(trainName) && p.runs > 0).sort((a, b) => b.runs - a.runs)[0];
+}
+
+/**
+ * Every graph op's mean kernel time per training step, from the session's per-node profile: an op the
+ * compiler fused with others gets the fused kernel's time; folded or merged ops are absent.
+ */
+export function nodeTimes(runtime: ModelRuntime): Map<string, number> {
+  const times = new Map<string, number>();
+  const plan = trainingProfile(runtime);
+  if (!plan) return times;
+  for (const n of plan.nodes) {
+    if (n.fusedFrom) for (const name of n.fusedFrom) times.set(name, n.meanMs);
+    else times.set(n.name, n.meanMs);
+  }
+  return times;
+}
+
+/** The node's time with what it covers, or why there is none. */
+function nodeTime(runtime: ModelRuntime, op: Operation): { timeMs: number | null; timeNote: string | null } {
+  const plan = trainingProfile(runtime);
   if (!plan) return { timeMs: null, timeNote: 'not measured yet: no training step has run in this session' };
   const own = plan.nodes.find((n) => n.name === op.name && !n.fusedFrom);
   if (own) return { timeMs: own.meanMs, timeNote: `mean of ${plan.runs} training steps (${plan.kernelTimes ? 'kernel time' : 'time to enqueue on the GPU'})` };

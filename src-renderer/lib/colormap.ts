@@ -25,6 +25,16 @@ export function toRgba(values: ArrayLike<number>, mode: ColorMode): Uint8Clamped
   return rgba;
 }
 
+/**
+ * A node's share of the step's slowest node, white (fast) to deep red (slowest), on a square-root scale
+ * so the many small kernels stay distinguishable; grey when the node has no measured time.
+ */
+export function timeColor(ms: number | null, slowestMs: number): string {
+  if (ms === null || slowestMs <= 0) return '#e5e7eb';
+  const t = Math.sqrt(Math.min(1, ms / slowestMs));
+  return `hsl(0, ${Math.round(20 + 70 * t)}%, ${Math.round(96 - 50 * t)}%)`;
+}
+
 /** A stable colour per op type, for the graph diagram. */
 export function opColor(op: string): string {
   let h = 0;

@@ -165,6 +165,10 @@ describe.skipIf(chromiumMissing)('tinyflow studio in headless Chromium (web host
     await expect.poll(() => page.getByTestId('node-shape').textContent(), { timeout: 10_000 }).toMatch(/^\[\d+, 10\]$/);
     expect(await page.getByTestId('node-histogram').locator('rect.bar').count()).toBe(30);
     expect(await page.getByTestId('node-time').textContent()).toMatch(/^\d+\.\d{3} ms · (mean of \d+ training steps \(kernel time\)|one fused kernel with .*)$/);
+    // Coloured by measured time per node: the nodes with kernels get shades of red, the slowest deepest.
+    await page.getByTestId('graph-color').selectOption('time');
+    const fills = await page.locator('.graph-node rect').evaluateAll((rects) => rects.map((r) => r.getAttribute('fill') ?? ''));
+    expect(fills.filter((f) => f.startsWith('hsl(0,')).length).toBeGreaterThan(3);
     await page.screenshot({ path: join(SHOTS, 'inspect.png'), fullPage: true });
   });
 
