@@ -42,7 +42,7 @@ export function runEager<A extends Attrs>(def: OpDef<A>, inputs: NDArray[], attr
       return { buffer, shape, dtype: spec.dtype };
     });
     const steps: (() => void)[] = [];
-    const ctx: LowerContext = { backend: b, temp: alloc, emit: (s) => steps.push(s), init: (s) => steps.unshift(s), constant: alloc };
+    const ctx: LowerContext = { backend: b, temp: alloc, emit: (s) => steps.push(s), init: (s) => steps.unshift(s), constant: alloc, sessionState: (_key, create) => create() };
     def.lower(ctx, { ...node, attrs, inputs: ins, outputs: outs });
     for (const s of steps) s();
     const read = (b.readSync as (buf: BackendBuffer) => NDArray['data']).bind(b);

@@ -89,6 +89,7 @@ export class Session implements VariableStore {
   private snapshots: VariableSnapshots | null = null;
   private moving: Promise<void> | null = null;
   private readonly profiling: boolean;
+  private readonly hostState = new Map<string, unknown>();
   private readonly profiles = new Map<Plan, { fetches: string[]; runs: number; ms: Float64Array }>();
   /** The registry name the backend was asked for by, which a failover must not pick again. */
   private chosenName: string | null = null;
@@ -249,6 +250,12 @@ export class Session implements VariableStore {
       this.variables.set(variable, slot);
     }
     return slot.buffer;
+  }
+
+  /** VariableStore: host state shared by all of this session's plans, one value per key. */
+  sessionState<T>(key: string, create: () => T): T {
+    if (!this.hostState.has(key)) this.hostState.set(key, create());
+    return this.hostState.get(key) as T;
   }
 
   /** VariableStore: the shape of a variable's buffer, once it has one. */

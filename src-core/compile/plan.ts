@@ -21,6 +21,8 @@ import { pruneToFetches } from './prune';
 export interface VariableStore extends VariableShapes {
   /** The variable's buffer, allocated with `shape` on first use. */
   bufferFor(variable: Operation, shape: readonly number[]): BackendBuffer;
+  /** Host state shared by every plan of the session (see LowerContext.sessionState). */
+  sessionState<T>(key: string, create: () => T): T;
 }
 
 export interface FeedSlot {
@@ -118,6 +120,7 @@ function lowerPlan(
     },
     init: (step) => inits.push(step),
     constant: (dtype, size) => dedicated(dtype, size).buffer,
+    sessionState: (key, create) => variables.sessionState(key, create),
   };
 
   ir.nodes.forEach((node, position) => {

@@ -54,6 +54,12 @@ export interface LowerContext {
   init(step: () => void): void;
   /** A plan-owned buffer that only `init` writes: it keeps its own storage, never shared with a value. */
   constant(dtype: DType, size: number): BackendBuffer;
+  /**
+   * Host state that outlives one plan: the session keeps one value per key, made by `create` on first
+   * use, and every plan it compiles gets the same one (a random op's generator, so its stream goes on
+   * whichever fetches a run asks for, as a TF-1 op kernel's state does).
+   */
+  sessionState<T>(key: string, create: () => T): T;
 }
 
 export type GradientFn<A extends Attrs> = (op: Operation<A>, dys: (Tensor | null)[]) => (Tensor | null)[];

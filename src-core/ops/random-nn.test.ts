@@ -146,3 +146,23 @@ describe('dropout', () => {
     });
   });
 });
+
+describe('random streams in a session', () => {
+  it('go on across plans (different fetches), and a fresh session replays them', () => {
+    inGraph((graph) => {
+      const r = tf.random_uniform([4], { seed: 3 });
+      const shifted = tf.add(r, 0);
+      const draw = (sess: tf.Session, t: Tensor) => Array.from(sess.runSync(t).data);
+      const sess = tf.Session({ backend: 'cpu', graph });
+      const first = draw(sess, r);
+      // A new fetch set compiles a new plan: it must continue the op's stream, not restart it.
+      const second = draw(sess, shifted);
+      expect(second).not.toEqual(first);
+      const again = tf.Session({ backend: 'cpu', graph });
+      expect(draw(again, shifted)).toEqual(first);
+      expect(draw(again, r)).toEqual(second);
+      sess.close();
+      again.close();
+    });
+  });
+});

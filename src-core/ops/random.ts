@@ -1,7 +1,8 @@
 /**
  * Random ops (TF-1's RandomUniform, RandomStandardNormal, TruncatedNormal) with attrs {shape, dtype,
- * seed, seed2}. They are stateful: each plan owns a seeded Rng in its lowering's closure, so every run
- * draws new values, and a fresh session replays the same stream from the seeds. Each step fills a
+ * seed, seed2}. They are stateful: the session keeps one seeded Rng per op, shared by every plan it
+ * compiles, so every run draws new values whatever else it fetches, and a fresh session replays the
+ * same stream from the seeds. Each step fills a
  * host Float32Array and `backend.write`s it, so the values are identical on every backend (dropout
  * conforms exactly across backends) and no backend needs a random kernel.
  *
@@ -63,7 +64,7 @@ function defineRandom(type: string, sample: (rng: Rng) => number): OpDef<RandomA
     lower(ctx, node) {
       const out = node.outputs[0].buffer;
       if (out.size === 0) return;
-      const rng = Rng.fromSeed(streamSeed(node.attrs.seed, node.attrs.seed2));
+      const rng = ctx.sessionState(`random:${node.name}`, () => Rng.fromSeed(streamSeed(node.attrs.seed, node.attrs.seed2)));
       const host = new Float32Array(out.size);
       const { backend } = ctx;
       ctx.emit(() => {
