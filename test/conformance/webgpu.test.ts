@@ -22,10 +22,18 @@ const reason = await unavailableReason();
 if (reason !== null) console.log(`webgpu conformance skipped: ${reason}`);
 
 describe.skipIf(reason !== null)('webgpu', () => {
-  // No tolerance overrides: the default rows already admit WGSL's builtin accuracy (exp 3 + 2|x| ulp,
-  // 2.5 ulp division, inverseSqrt 2 ulp) and float32 accumulation in any order, and every check passes
-  // on llvmpipe (measured). A device that needs more says so here, row by row, with the reason.
-  runConformance(webgpuBackendFactory, { name: 'webgpu' });
+  // The default rows already admit WGSL's builtin accuracy (exp 3 + 2|x| ulp, 2.5 ulp division,
+  // inverseSqrt 2 ulp) and float32 accumulation in any order. A device that needs more says so here,
+  // row by row, with the reason.
+  runConformance(webgpuBackendFactory, {
+    name: 'webgpu',
+    // One row relaxed: WGSL does not fix how a builtin (tanh, pow, exp, sigmoid) is evaluated, and a
+    // shader compiler may evaluate one inlined in a longer fused expression differently from the same
+    // builtin alone in its primitive's shader. llvmpipe does so now and then by 1 ulp (measured:
+    // 0.66075635 vs 0.66075629 after tanh, pow, div and sigmoid), so a fused program is held to the
+    // transcendental row against the primitives, not to exact equality.
+    tolerances: { fusedVsPrimitives: { rtol: 1e-5, atol: 1e-6 } },
+  });
 });
 
 // Shows the reason in the test report too, not only on the console.
