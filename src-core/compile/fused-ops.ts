@@ -4,15 +4,15 @@
  * op (tests check a fused plan against them), but no gradients: they exist after differentiation.
  */
 import type { BinaryOp, ElementwiseArgs, ElementwiseInstr, MatMulEpilogue, UnaryOp } from '../../backends/interface';
-import { broadcastShapes, formatShape, numElements, stridesOf, type Shape } from '../graph/shape';
+import { broadcastShapes, formatShape, numElements, type Shape } from '../graph/shape';
 import { defineOp, type RefArray } from '../ops/op-def';
 import { BINARY_ELEMENTWISE } from '../ops/elementwise-binary';
 import { UNARY_ELEMENTWISE } from '../ops/elementwise-unary';
 import { matMulArgs, MatMul, type MatMulAttrs } from '../ops/matmul';
 import { emitDenseLoss, refLoss } from '../ops/cross-entropy';
 import { Softmax } from '../ops/softmax';
-import { emitBinary } from '../ops/lowering';
-import { opError, refArray, storeAs } from '../ops/support';
+import { emitBinary, mergedBroadcastStrides } from '../ops/lowering';
+import { broadcastOffset, forEachIndex, opError, refArray, storeAs } from '../ops/support';
 
 // ---- elementwise chains ----
 
@@ -43,31 +43,10 @@ export function programKey(program: readonly ElementwiseInstr[]): string {
     .join(';');
 }
 
-/**
- * Broadcast strides of every input over `outShape`, with adjacent dims merged where every input
- * continues its pattern across them, so kernels mostly see rank 1 or 2.
- */
+/** The fused kernel's descriptor: every input broadcast over `outShape`, dims merged as for binary ops. */
 export function elementwiseArgs(inputShapes: readonly (readonly number[])[], outShape: readonly number[], program: ElementwiseInstr[], key: string): ElementwiseArgs {
-  const rank = outShape.length;
-  const strides = inputShapes.map((s) => {
-    const padded = [...new Array<number>(rank - s.length).fill(1), ...s];
-    return stridesOf(padded).map((st, i) => (padded[i] === 1 ? 0 : st));
-  });
-  const shape: number[] = [];
-  const merged: number[][] = inputShapes.map(() => []);
-  for (let d = 0; d < rank; d++) {
-    if (outShape[d] === 1) continue;
-    const last = shape.length - 1;
-    if (last >= 0 && strides.every((st, j) => merged[j][last] === st[d] * outShape[d])) {
-      shape[last] *= outShape[d];
-      strides.forEach((st, j) => (merged[j][last] = st[d]));
-    } else {
-      shape.push(outShape[d]);
-      strides.forEach((st, j) => merged[j].push(st[d]));
-    }
-  }
-  if (shape.length === 0) return { shape: [1], inputStrides: inputShapes.map(() => [0]), program, key };
-  return { shape, inputStrides: merged, program, key };
+  const { shape, strides } = mergedBroadcastStrides(inputShapes, outShape);
+  return { shape, inputStrides: strides, program, key };
 }
 
 /** Runs a program on one element's input values in float64, rounding each step to float32. */
@@ -110,24 +89,12 @@ export const FusedElementwise = defineOp<FusedElementwiseAttrs>({
   },
   reference(inputs, attrs, node) {
     const [spec] = FusedElementwise.inferOutputs(inputs.map((x) => ({ dtype: x.dtype, shape: x.shape })), attrs, node);
-    const shape = spec.shape as number[];
-    const out = refArray(shape, 'float32');
-    const args = elementwiseArgs(inputs.map((x) => x.shape), shape, attrs.program, attrs.key);
-    const outStrides = stridesOf(args.shape);
+    const out = refArray(spec.shape as number[], 'float32');
     const values = new Array<number>(inputs.length);
-    for (let i = 0; i < out.data.length; i++) {
-      inputs.forEach((x, j) => {
-        let offset = 0;
-        let rest = i;
-        args.shape.forEach((_, d) => {
-          const idx = Math.floor(rest / outStrides[d]);
-          rest -= idx * outStrides[d];
-          offset += idx * args.inputStrides[j][d];
-        });
-        values[j] = x.data[offset];
-      });
-      out.data[i] = evaluateProgram(attrs.program, values);
-    }
+    forEachIndex(spec.shape as number[], (idx, flat) => {
+      inputs.forEach((x, j) => (values[j] = x.data[broadcastOffset(idx, x.shape)]));
+      out.data[flat] = evaluateProgram(attrs.program, values);
+    });
     return [out];
   },
 });

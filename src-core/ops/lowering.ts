@@ -8,35 +8,40 @@ import { numElements, stridesOf } from '../graph/shape';
 import type { LowerContext, Port } from './op-def';
 
 /**
- * Broadcast strides of `a` and `b` over `out`, with adjacent dims merged when both operands are
- * contiguous or both broadcast across them, so backends mostly see rank 1 or 2.
+ * Broadcast strides of each input over `outShape`, with adjacent dims merged when every input
+ * continues its pattern across them (contiguous, or broadcast, alike), so backends mostly see rank 1
+ * or 2. Size-1 output dims are dropped; an all-size-1 output is rank 1 with stride 0.
  */
-export function binaryArgs(aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): BinaryArgs {
+export function mergedBroadcastStrides(
+  inputShapes: readonly (readonly number[])[], outShape: readonly number[],
+): { shape: number[]; strides: number[][] } {
   const rank = outShape.length;
-  const pad = (s: readonly number[]) => [...new Array<number>(rank - s.length).fill(1), ...s];
-  const a = pad(aShape);
-  const b = pad(bShape);
-  const aStr = stridesOf(a).map((s, i) => (a[i] === 1 ? 0 : s));
-  const bStr = stridesOf(b).map((s, i) => (b[i] === 1 ? 0 : s));
+  const full = inputShapes.map((s) => {
+    const padded = [...new Array<number>(rank - s.length).fill(1), ...s];
+    return stridesOf(padded).map((st, i) => (padded[i] === 1 ? 0 : st));
+  });
   const shape: number[] = [];
-  const as: number[] = [];
-  const bs: number[] = [];
+  const strides: number[][] = inputShapes.map(() => []);
   for (let i = 0; i < rank; i++) {
     if (outShape[i] === 1) continue; // size-1 dims contribute nothing
     const last = shape.length - 1;
-    // Merge dim i into the previous one when each operand's stride continues its pattern.
-    if (last >= 0 && as[last] === aStr[i] * outShape[i] && bs[last] === bStr[i] * outShape[i]) {
+    // Merge dim i into the previous one when each input's stride continues its pattern.
+    if (last >= 0 && full.every((st, j) => strides[j][last] === st[i] * outShape[i])) {
       shape[last] *= outShape[i];
-      as[last] = aStr[i];
-      bs[last] = bStr[i];
+      full.forEach((st, j) => (strides[j][last] = st[i]));
     } else {
       shape.push(outShape[i]);
-      as.push(aStr[i]);
-      bs.push(bStr[i]);
+      full.forEach((st, j) => strides[j].push(st[i]));
     }
   }
-  if (shape.length === 0) return { shape: [1], aStrides: [0], bStrides: [0] };
-  return { shape, aStrides: as, bStrides: bs };
+  if (shape.length === 0) return { shape: [1], strides: inputShapes.map(() => [0]) };
+  return { shape, strides };
+}
+
+/** The binary primitive's descriptor: `a` and `b` broadcast over `outShape` (see mergedBroadcastStrides). */
+export function binaryArgs(aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): BinaryArgs {
+  const { shape, strides } = mergedBroadcastStrides([aShape, bShape], outShape);
+  return { shape, aStrides: strides[0], bStrides: strides[1] };
 }
 
 export function emitBinary(ctx: LowerContext, op: BinaryOp, a: Port, b: Port, out: Port): void {
