@@ -189,10 +189,10 @@ export class Session implements VariableStore {
       return rebuild(values.map((data, i) => new NDArray(data, plan.fetches[i].shape, plan.fetches[i].dtype)));
     } catch (error) {
       // A lost device fails the run that notices it; the run goes again on the backend the session moved to.
-      if (retried || this.snapshots === null || this.backendOrPromise !== backend) {
-        if (!retried && this.backendOrPromise !== backend) return this.runAsync(fetches, feeds, true);
-        throw error;
-      }
+      if (retried) throw error;
+      // Another run noticed the loss first and the session has moved on: go again there.
+      if (this.backendOrPromise !== backend) return this.runAsync(fetches, feeds, true);
+      if (this.snapshots === null) throw error;
       const reason = await lostReason(backend);
       if (reason === null) throw error;
       this.moving ??= this.moveAfterLoss(backend, reason);
@@ -293,6 +293,10 @@ export class Session implements VariableStore {
       const feedSpecs = new Map([...feedValues].map(([t, v]) => [t, { shape: v.shape, dtype: v.dtype }]));
       plan = compilePlan(backend, this, { fetchTensors: tensors, targets, feedSpecs, optimizations: this.optimizations });
       this.plans.set(key, plan);
+      if (this.profiling) {
+        const fetchNames = [...tensors, ...targets].map((f) => f.name);
+        this.profiles.set(plan, { fetches: fetchNames, runs: 0, ms: new Float64Array(plan.explanation.nodes.length) });
+      }
     }
     return { plan, rebuild, feedValues };
   }
@@ -304,7 +308,7 @@ export class Session implements VariableStore {
       const value = feedValues.get(slot.tensor) as NDArray;
       backend.write(slot.port.buffer, asDType(value, slot.port.dtype));
     }
-    if (this.profiling) this.runTimed(plan, fetches);
+    if (this.profiling) this.runTimed(plan);
     else for (const step of plan.steps) step();
     for (const v of plan.assignsVariables) (this.variables.get(v) as VariableSlot).initialized = true;
     if (plan.assignsVariables.length > 0) this.snapshots?.afterAssigningRun(backend, this.variables);
@@ -312,13 +316,9 @@ export class Session implements VariableStore {
   }
 
   /** Runs a plan's steps node by node, adding each node's time to the plan's profile. */
-  private runTimed(plan: Plan, fetches: Fetch): void {
+  private runTimed(plan: Plan): void {
     const nodes = plan.explanation.nodes;
-    let profile = this.profiles.get(plan);
-    if (!profile) {
-      profile = { fetches: [...tensorsAndTargetNames(fetches)], runs: 0, ms: new Float64Array(nodes.length) };
-      this.profiles.set(plan, profile);
-    }
+    const profile = this.profiles.get(plan) as { runs: number; ms: Float64Array };
     let next = 0;
     for (let i = 0; i < nodes.length; i++) {
       const start = performance.now();
@@ -351,14 +351,6 @@ export class Session implements VariableStore {
       }
     }
   }
-}
-
-/** The names of what a run fetches (tensors) and runs (operations), for reports. */
-function* tensorsAndTargetNames(fetches: Fetch): Generator<string> {
-  if (fetches instanceof Tensor || fetches instanceof Operation) yield fetches.name;
-  else if (Array.isArray(fetches)) for (const f of fetches) yield* tensorsAndTargetNames(f as Fetch);
-  else if (fetches !== null && typeof fetches === 'object') for (const f of Object.values(fetches)) yield* tensorsAndTargetNames(f as Fetch);
-  else yield String(fetches);
 }
 
 function resolveOptimizations(choice: SessionOptions['optimizations']): Optimizations {
