@@ -6,7 +6,8 @@
 import type { SoftmaxCrossEntropyArgs } from '../../interface';
 import type { GpuContext } from '../context';
 import type { WebGpuBuffer } from '../buffer';
-import { F32_NEG_INF, WORKGROUP_ROW, declare, treeReduce } from '../wgsl';
+import { declare, treeReduce } from '../wgsl';
+import { rowMaxAndExpSum } from './softmax';
 
 function shader(wg: number): string {
   const bindings = [
@@ -14,26 +15,7 @@ function shader(wg: number): string {
     { name: 'loss', type: 'f32', write: true }, { name: 'backprop', type: 'f32', write: true },
   ] as const;
   return `${declare(bindings)}
-var<workgroup> sh: array<f32, ${wg}>;
-@compute @workgroup_size(${wg})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  ${WORKGROUP_ROW}
-  if (row >= p[0]) { return; }
-  let cols = p[1];
-  let base = row * cols;
-  var m = ${F32_NEG_INF};
-  for (var c = i32(lid); c < cols; c += ${wg}) { m = max(m, x[base + c]); }
-  sh[lid] = m;
-${treeReduce(wg, (a, b) => `max(${a}, ${b})`)}
-  let rowMax = sh[0];
-  workgroupBarrier();
-  var s = 0.0;
-  for (var c = i32(lid); c < cols; c += ${wg}) { s = s + exp(x[base + c] - rowMax); }
-  sh[lid] = s;
-${treeReduce(wg, (a, b) => `${a} + ${b}`)}
-  let total = sh[0];
-  let logTotal = log(total);
+${rowMaxAndExpSum(wg)}  let logTotal = log(total);
   workgroupBarrier();
   var l = 0.0;
   for (var c = i32(lid); c < cols; c += ${wg}) {

@@ -8,10 +8,14 @@ import type { GpuContext } from '../context';
 import type { WebGpuBuffer } from '../buffer';
 import { F32_NEG_INF, WORKGROUP_ROW, declare, treeReduce } from '../wgsl';
 
-function shader(wg: number, log: boolean): string {
-  const write = log ? 'x[base + c] - rowMax - log(total)' : 'exp(x[base + c] - rowMax) / total';
-  return `${declare([{ name: 'x', type: 'f32' }, { name: 'out', type: 'f32', write: true }])}
-var<workgroup> sh: array<f32, ${wg}>;
+/**
+ * The start of a one-workgroup-per-row shader over the row-major f32 binding `x` ([p[0] rows, p[1]
+ * cols]): it leaves `row`, `cols`, `base`, the row max `rowMax` and `total` = Σ exp(x − rowMax) in
+ * scope, and the workgroup array `sh` free for further reductions. Softmax and softmax cross-entropy
+ * both start this way.
+ */
+export function rowMaxAndExpSum(wg: number): string {
+  return `var<workgroup> sh: array<f32, ${wg}>;
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
@@ -30,7 +34,13 @@ ${treeReduce(wg, (a, b) => `max(${a}, ${b})`)}
   sh[lid] = s;
 ${treeReduce(wg, (a, b) => `${a} + ${b}`)}
   let total = sh[0];
-  for (var c = i32(lid); c < cols; c += ${wg}) { out[base + c] = ${write}; }
+`;
+}
+
+function shader(wg: number, log: boolean): string {
+  const write = log ? 'x[base + c] - rowMax - log(total)' : 'exp(x[base + c] - rowMax) / total';
+  return `${declare([{ name: 'x', type: 'f32' }, { name: 'out', type: 'f32', write: true }])}
+${rowMaxAndExpSum(wg)}  for (var c = i32(lid); c < cols; c += ${wg}) { out[base + c] = ${write}; }
 }
 `;
 }
