@@ -50,11 +50,14 @@ export function fuseMatMulEpilogues(ir: IRGraph, backend: Backend): number {
     if (relu) last = relu;
     if (last === product) continue;
     const attrs: FusedMatMulAttrs = { ...(product.attrs as MatMulAttrs), bias: bias !== null, activation: relu ? 'relu' : 'none' };
+    const members = [product, ...(bias ? [first as IRNode] : []), ...(relu ? [relu] : [])];
     const node = newNode(ir, {
       kind: 'op', type: FusedMatMul.type, name: `${last.name}/fused`, def: opDef(FusedMatMul.type), attrs,
-      inputs: bias ? [...product.inputs, bias] : [...product.inputs], controls: [...product.controls],
+      inputs: bias ? [...product.inputs, bias] : [...product.inputs],
+      // Every absorbed op's control dependencies still hold for the fused kernel, as in elementwise fusion.
+      controls: members.flatMap((m) => m.controls),
       outputs: [{ ...last.outputs[0], shape: [...last.outputs[0].shape] }], origin: last.origin,
-      fusedFrom: [product, ...(bias ? [first as IRNode] : []), ...(relu ? [relu] : [])].map((n) => n.name),
+      fusedFrom: members.map((n) => n.name),
     });
     ir.nodes.splice(ir.nodes.indexOf(last), 0, node);
     replaceUses(ir, { node: last, index: 0 }, { node, index: 0 });

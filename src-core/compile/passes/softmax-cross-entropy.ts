@@ -32,7 +32,7 @@ export function fuseSoftmaxCrossEntropy(ir: IRGraph, _backend: Backend): number 
     const labels = diff.inputs[1];
     const node = newNode(ir, {
       kind: 'op', type: FusedSoftmaxCrossEntropy.type, name: `${loss.name}/fused`, def: opDef(FusedSoftmaxCrossEntropy.type), attrs: {},
-      inputs: [logits, labels], controls: [...loss.controls, ...diff.controls], origin: loss.origin,
+      inputs: [logits, labels], controls: [...loss.controls, ...diff.inputs[0].node.controls, ...diff.controls], origin: loss.origin,
       outputs: [{ ...loss.outputs[0] }, { ...diff.outputs[0] }], fusedFrom: [loss.name, diff.inputs[0].node.name, diff.name],
     });
     // Where the loss was; the sort below moves the labels' one-hot up if the gradient made it later.
