@@ -26,12 +26,28 @@ export function contentSecurityPolicy(port: number): string {
   ].join('; ');
 }
 
+/**
+ * The decoded path of a request target, or null when it is malformed (`/%`, `/%E0%A4%A`, `//[`):
+ * `new URL` and `decodeURIComponent` throw on those, and a throw here must become a 400, not a crash.
+ */
+export function requestPathname(target: string | undefined): string | null {
+  try {
+    return decodeURIComponent(new URL(target ?? '/', 'http://127.0.0.1').pathname);
+  } catch {
+    return null;
+  }
+}
+
 export async function serveStatic(root: string, port: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405).end();
     return;
   }
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+  const pathname = requestPathname(req.url);
+  if (pathname === null) {
+    res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request: malformed path');
+    return;
+  }
   const relative = normalize(pathname === '/' ? 'index.html' : pathname.slice(1));
   const file = join(root, relative);
   if (relative.startsWith('..') || !file.startsWith(root + sep)) {

@@ -41,6 +41,18 @@ function nextText(socket: Socket): Promise<string> {
   });
 }
 
+/** One raw HTTP/1.1 request (bytes as given, no client-side URL parsing); resolves to the status line. */
+function rawRequest(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    socket.on('data', (d) => (text += d.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(text.split('\r\n')[0]));
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer in 5 s')));
+  });
+}
+
 describe('web host', () => {
   let host: WebHost;
   beforeAll(async () => {
@@ -56,6 +68,15 @@ describe('web host', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect((await fetch(`http://127.0.0.1:${host.port}/..%2f..%2fetc/passwd`)).status).toBeGreaterThanOrEqual(403);
+  });
+
+  it('answers 400 to the paths that used to kill it (/%, /%E0%A4%A, //[), in GET and upgrade requests, and keeps serving', async () => {
+    for (const path of ['/%', '/%E0%A4%A', '//[']) {
+      expect(await rawRequest(host.port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nConnection: close\r\n\r\n`)).toBe('HTTP/1.1 400 Bad Request');
+      const upgrade = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+      expect(await rawRequest(host.port, upgrade)).toBe('HTTP/1.1 400 Bad Request');
+    }
+    expect((await fetch(`http://127.0.0.1:${host.port}/`)).status).toBe(200);
   });
 
   it('checks the token and the Origin before upgrading', async () => {

@@ -59,9 +59,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   let port = 0;
-  const server = createServer((req, res) => void serveStatic(options.rendererDir, port, req, res));
+  const server = createServer((req, res) => {
+    serveStatic(options.rendererDir, port, req, res).catch((e: unknown) => {
+      console.error(`tinyflow studio: ${req.method} ${req.url}: ${String(e)}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end();
+    });
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
-    const refusal = checkUpgrade(req, port, token);
+    let refusal: string | null;
+    try {
+      refusal = checkUpgrade(req, port, token);
+    } catch {
+      refusal = '400 Bad Request';
+    }
     if (refusal !== null) {
       socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\n\r\n`);
       return;
