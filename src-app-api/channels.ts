@@ -7,6 +7,7 @@ export const REQUEST_CHANNELS = [
   'train:start',
   'train:pause',
   'train:resume',
+  'train:diagnose',
   'train:stop',
   'train:set-backend',
   'predict',

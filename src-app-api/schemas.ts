@@ -15,6 +15,12 @@ import {
 } from './checkpoint-schemas';
 
 const finite = z.number().finite();
+/**
+ * A measured value that may legitimately be NaN or ±Infinity: a loss once training diverged. The wire
+ * (wire.ts) encodes non-finite numbers in every envelope, so such a value arrives intact and is shown as
+ * what it is rather than rejecting the whole message.
+ */
+const measured = z.union([z.number(), z.nan(), z.literal(Infinity), z.literal(-Infinity)]);
 const pixels784 = z.array(z.number().min(0).max(1)).length(784);
 
 export const TrainConfigSchema = z.strictObject({
@@ -31,10 +37,41 @@ export const TrainConfigSchema = z.strictObject({
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 
-export const TrainStateSchema = z.enum(['idle', 'running', 'paused', 'stopped', 'finished', 'failed']);
+/** diverged: the loss turned non-finite; training is paused on the last good weights (see `divergence`). */
+export const TrainStateSchema = z.enum(['idle', 'running', 'paused', 'diverged', 'stopped', 'finished', 'failed']);
 export type TrainState = z.infer<typeof TrainStateSchema>;
 
+/**
+ * Chart points stay finite: the loop never records a non-finite loss as a point (the diverging step's
+ * loss travels in `loss` and `divergence` instead), so a saved history is always valid JSON and charts
+ * need no gaps.
+ */
 const SeriesSchema = z.array(z.tuple([z.number().int(), finite]));
+
+/** Why training stopped on a non-finite loss, and where its weights came from. */
+export const DivergenceSchema = z.strictObject({
+  /** The step whose loss was non-finite. */
+  step: z.number().int().min(0),
+  loss: measured,
+  /** The step of the restored weights; null when no finite weights were ever seen (nothing restored). */
+  lastGoodStep: z.number().int().min(0).nullable(),
+  suggestedLearningRate: finite.positive(),
+  /** "training diverged at step N (loss NaN); weights kept from step M; try a learning rate below X" */
+  message: z.string(),
+});
+export type Divergence = z.infer<typeof DivergenceSchema>;
+
+/** The replay of a diverging step with checks: the first node (in execution order) that made a non-finite value. */
+export const DiagnosisSchema = z.strictObject({
+  step: z.number().int().min(0),
+  /** null when the replay produced only finite values (the divergence did not reproduce). */
+  node: z.strictObject({ name: z.string(), op: z.string(), shape: z.array(z.number().int().min(0)) }).nullable(),
+  /** The node's inputs and what was already wrong with them ("has 0s", "has NaN"), in input order. */
+  inputs: z.array(z.strictObject({ name: z.string(), op: z.string(), note: z.string().nullable() })),
+  /** One sentence for the user: "the first non-finite value came from Log 'Log_3' [100,10]: …". */
+  message: z.string(),
+});
+export type Diagnosis = z.infer<typeof DiagnosisSchema>;
 
 export const ProgressSchema = z.strictObject({
   state: TrainStateSchema,
@@ -45,7 +82,9 @@ export const ProgressSchema = z.strictObject({
   step: z.number().int().min(0),
   totalSteps: z.number().int().min(0),
   epoch: finite,
-  loss: finite.nullable(),
+  /** May be NaN/±Infinity: after a divergence it is the non-finite loss that stopped training. */
+  loss: measured.nullable(),
+  /** null when there is no finite accuracy to show (none measured, or no test examples). */
   testAccuracy: finite.nullable(),
   examplesPerSecond: finite,
   etaSeconds: finite.nullable(),
@@ -62,6 +101,10 @@ export const ProgressSchema = z.strictObject({
   restored: RestoredSchema.nullable(),
   /** Set once the backend's device was lost and training moved on to another backend. */
   failover: z.strictObject({ from: z.string(), to: z.string(), reason: z.string(), runsLost: z.number().int().min(0) }).nullable(),
+  /** Set while the session is in (or came from) the 'diverged' state; cleared when a new run starts. */
+  divergence: DivergenceSchema.nullable(),
+  /** The last autosave's failure, null once one succeeds (or none was tried). */
+  autosaveError: z.string().nullable(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
@@ -148,6 +191,10 @@ export const API = {
     response: z.strictObject({
       models: z.array(ModelInfoSchema),
       backends: z.array(z.string()),
+      /** The fastest available backend (as `tf.Session()` picks it): the Train form's default. */
+      defaultBackend: z.string(),
+      /** Backends that cannot run here, each with the reason (the same text `tinyflow info` prints). */
+      unavailableBackends: z.array(z.strictObject({ backend: z.string(), reason: z.string() })),
       /** A sensible learning rate per optimizer, for a model trained with another optimizer than its own. */
       optimizerRates: z.strictObject({ sgd: finite, momentum: finite, adam: finite }),
       progress: ProgressSchema,
@@ -156,7 +203,10 @@ export const API = {
   },
   'train:start': { request: TrainConfigSchema, response: ok },
   'train:pause': { request: empty, response: ok },
-  'train:resume': { request: empty, response: ok },
+  /** learningRate: resume (e.g. from 'diverged') with a new rate; the optimizer's slots are kept. */
+  'train:resume': { request: z.strictObject({ learningRate: finite.positive().max(100).optional() }), response: ok },
+  /** Replays the diverging step from the last good weights with checks on every node output. */
+  'train:diagnose': { request: empty, response: DiagnosisSchema },
   'train:stop': { request: empty, response: ok },
   'train:set-backend': { request: z.strictObject({ backend: z.string().min(1).max(64) }), response: z.strictObject({ backend: z.string(), variablesMoved: z.number().int() }) },
   predict: {

@@ -2,7 +2,7 @@
  * The compute engine behind every worker channel. Transport-free, so the worker thread, the tests and
  * the in-process client share it: handle() takes a validated request and resolves to its response.
  */
-import { availableBackends, registeredBackends } from '../../backends';
+import { registeredBackends } from '../../backends';
 import { NDArray } from '../../src-core';
 import { MODELS } from '../../src-core/models';
 import type { RequestChannel, EventChannel, HostChannel } from '../../src-app-api/channels';
@@ -12,6 +12,7 @@ import type { InternalChannel, InternalReq, InternalRes, WorkerData } from '../.
 import type { OptimizerName } from '../../src-core/models';
 import { DEFAULT_LEARNING_RATES } from '../../src-core/models/optimizer-choice';
 import { Autosaver } from './autosave';
+import { backendOffer } from './backend-offer';
 import { compareBackends } from './compare';
 import { opCoverage } from './coverage';
 import { loadData } from './datasets';
@@ -82,7 +83,7 @@ export class ComputeEngine {
         code: modelCode(name, e.description),
       })),
       // Only backends that start here: a registered one without its hardware (webgpu) is not offered.
-      backends: (await availableBackends()).filter((b) => b.available).map((b) => b.name),
+      ...(await backendOffer()),
       optimizerRates: { ...DEFAULT_LEARNING_RATES },
       progress: this.trainer.progress(),
       userSetSize: this.userSet.size,
@@ -92,7 +93,8 @@ export class ComputeEngine {
       return OK;
     },
     'train:pause': () => (this.trainer.pause(), OK),
-    'train:resume': () => (this.trainer.resume(), OK),
+    'train:resume': async ({ learningRate }) => (await this.trainer.resume(learningRate), OK),
+    'train:diagnose': () => this.trainer.diagnose(),
     'train:stop': () => (this.trainer.stop(), OK),
     'train:set-backend': async ({ backend }) => ({ backend, variablesMoved: await this.trainer.switchBackend(backend) }),
     predict: async (request) => {

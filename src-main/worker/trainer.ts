@@ -10,7 +10,7 @@ import type { FailoverEvent } from '../../src-core/session';
 import { TrainingLoop, type LoopState } from '../../src-core/training/loop';
 import { ProgressThrottle, type ThrottledUpdate } from '../../src-core/training/throttle';
 import type { Restored } from '../../src-app-api/checkpoint-schemas';
-import type { History, Progress, TrainConfig, TrainState } from '../../src-app-api/schemas';
+import type { Diagnosis, History, Progress, TrainConfig, TrainState } from '../../src-app-api/schemas';
 import { appendSeries } from '../../src-app-api/series';
 import type { CheckpointMeta } from '../checkpoints/meta';
 import type { Autosaver } from './autosave';
@@ -115,8 +115,15 @@ export class Trainer {
     if (this.loop?.pause()) void this.autosaver.now();
   }
 
-  resume(): void {
+  /** Resumes a paused or diverged session; `learningRate` rebuilds the update with a new rate, keeping the optimizer's slots. */
+  async resume(learningRate?: number): Promise<void> {
+    if (learningRate !== undefined) throw new Error('train:resume: a new learning rate is not supported yet');
     this.loop?.resume();
+  }
+
+  /** Replays the diverging step with checks; see TrainingLoop.diagnose. */
+  async diagnose(): Promise<Diagnosis> {
+    throw new Error('train:diagnose: training has not diverged; there is no step to diagnose');
   }
 
   stop(): void {
@@ -245,6 +252,8 @@ export class Trainer {
       error: this.error,
       restored: this.restored,
       failover: failoverOf(this.runtime?.lastFailover ?? null),
+      divergence: null,
+      autosaveError: null,
     };
   }
 }
