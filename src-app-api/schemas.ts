@@ -13,6 +13,9 @@ import {
   OptimizerSchema,
   RestoredSchema,
 } from './checkpoint-schemas';
+import { COMPARE_FIELD_LIMITS, TRAIN_FIELD_LIMITS, numberField, textField } from './field-limits';
+
+export { COMPARE_FIELD_LIMITS, TRAIN_FIELD_LIMITS, fieldError, limitMessage, type FieldError, type NumberFieldLimit } from './field-limits';
 
 const finite = z.number().finite();
 /**
@@ -23,17 +26,21 @@ const finite = z.number().finite();
 const measured = z.union([z.number(), z.nan(), z.literal(Infinity), z.literal(-Infinity)]);
 const pixels784 = z.array(z.number().min(0).max(1)).length(784);
 
+/**
+ * Every field's failure reads as words naming the field and its range ("Learning rate must be between
+ * 0.0001 and 100"), built from TRAIN_FIELD_LIMITS, which the renderer's form uses too.
+ */
 export const TrainConfigSchema = z.strictObject({
-  model: z.string().min(1).max(64),
-  backend: z.string().min(1).max(64),
+  model: textField('Model', 64),
+  backend: textField('Backend', 64),
   /** null: the bundled digits; else a folder of IDX files (MNIST or Fashion-MNIST). */
-  dataDir: z.string().min(1).max(4096).nullable(),
-  optimizer: OptimizerSchema,
-  learningRate: finite.positive().max(100),
-  batchSize: z.number().int().min(1).max(10_000),
-  epochs: z.number().int().min(1).max(1000),
+  dataDir: textField('Data folder', 4096).nullable(),
+  optimizer: z.enum(OptimizerSchema.options, { error: `Optimizer must be one of ${OptimizerSchema.options.join(', ')}` }),
+  learningRate: numberField(TRAIN_FIELD_LIMITS.learningRate),
+  batchSize: numberField(TRAIN_FIELD_LIMITS.batchSize),
+  epochs: numberField(TRAIN_FIELD_LIMITS.epochs),
   /** When set, stop after this many steps instead of `epochs` full passes. */
-  steps: z.number().int().min(1).max(10_000_000).nullable(),
+  steps: numberField(TRAIN_FIELD_LIMITS.steps).nullable(),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 
@@ -55,7 +62,8 @@ export const DivergenceSchema = z.strictObject({
   loss: measured,
   /** The step of the restored weights; null when no finite weights were ever seen (nothing restored). */
   lastGoodStep: z.number().int().min(0).nullable(),
-  suggestedLearningRate: finite.positive(),
+  /** A tenth of the rate in use; null when the rate is not known. */
+  suggestedLearningRate: finite.positive().nullable(),
   /** "training diverged at step N (loss NaN); weights kept from step M; try a learning rate below X" */
   message: z.string(),
 });
@@ -119,23 +127,37 @@ export const WorkerStatusSchema = z.strictObject({
 });
 export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
+/** A drawing of the user set, for its list: the pixels are its thumbnail. */
+const DrawingSchema = z.strictObject({ id: z.number().int().min(0), label: z.number().int().min(0).max(9), pixels: pixels784 });
+export type Drawing = z.infer<typeof DrawingSchema>;
+
+/** One page of the user set's drawings, oldest first. */
+const USERSET_PAGE_MAX = 200;
+
 const ModelInfoSchema = z.strictObject({ name: z.string(), description: z.string(), defaultLearningRate: finite, defaultOptimizer: OptimizerSchema, code: z.string() });
 const empty = z.strictObject({});
 const ok = z.strictObject({ ok: z.literal(true) });
 
+/**
+ * One backend's run. A backend that could not run has `error` set (the reason) and every number null,
+ * so the view shows "–" and the reason, never a measured-looking 0.
+ */
 const CompareRowSchema = z.strictObject({
   backend: z.string(),
-  steps: z.number().int(),
-  stepsPerSecond: finite,
-  msPerStep: finite,
+  /** Steps actually run: fewer than asked when the time budget or a cancel ended the run. */
+  steps: z.number().int().min(0).nullable(),
+  stepsPerSecond: finite.nullable(),
+  msPerStep: finite.nullable(),
   /** Seconds until test accuracy first reached the target, null when it never did. */
   timeToAccuracy: finite.nullable(),
-  finalAccuracy: finite,
+  finalAccuracy: finite.nullable(),
   lossMaxDiff: finite.nullable(),
   lossMeanDiff: finite.nullable(),
   weightMaxDiff: finite.nullable(),
   weightMeanDiff: finite.nullable(),
   error: z.string().nullable(),
+  /** Why the run ended before its steps: its time budget ran out, or the comparison was cancelled. */
+  stopped: z.enum(['budget', 'cancelled']).nullable(),
   /** The GPU adapter the run used, where the backend has one; software: a fallback (CPU-emulated) adapter. */
   adapter: z.strictObject({ description: z.string(), software: z.boolean() }).optional(),
 });
@@ -199,21 +221,43 @@ export const API = {
       optimizerRates: z.strictObject({ sgd: finite, momentum: finite, adam: finite }),
       progress: ProgressSchema,
       userSetSize: z.number().int(),
+      /** The most drawings the user set holds (USER_SET_CAPACITY). */
+      userSetCapacity: z.number().int().min(1),
     }),
   },
   'train:start': { request: TrainConfigSchema, response: ok },
   'train:pause': { request: empty, response: ok },
   /** learningRate: resume (e.g. from 'diverged') with a new rate; the optimizer's slots are kept. */
-  'train:resume': { request: z.strictObject({ learningRate: finite.positive().max(100).optional() }), response: ok },
+  'train:resume': { request: z.strictObject({ learningRate: numberField(TRAIN_FIELD_LIMITS.learningRate).optional() }), response: ok },
   /** Replays the diverging step from the last good weights with checks on every node output. */
   'train:diagnose': { request: empty, response: DiagnosisSchema },
   'train:stop': { request: empty, response: ok },
   'train:set-backend': { request: z.strictObject({ backend: z.string().min(1).max(64) }), response: z.strictObject({ backend: z.string(), variablesMoved: z.number().int() }) },
   predict: {
     request: z.strictObject({ pixels: pixels784, saliency: z.boolean() }),
-    response: z.strictObject({ probabilities: z.array(finite).length(10), saliency: z.array(finite).length(784).nullable(), step: z.number().int(), model: z.string().nullable() }),
+    /**
+     * nothingDrawn: the drawing had less ink than MIN_DRAWING_INK (an empty canvas); it was not
+     * classified, and probabilities and saliency are null.
+     */
+    response: z.strictObject({
+      probabilities: z.array(finite).length(10).nullable(),
+      saliency: z.array(finite).length(784).nullable(),
+      step: z.number().int(),
+      model: z.string().nullable(),
+      nothingDrawn: z.boolean(),
+    }),
   },
-  'userset:add': { request: z.strictObject({ pixels: pixels784, label: z.number().int().min(0).max(9) }), response: z.strictObject({ size: z.number().int() }) },
+  /** Refused (an error naming the reason) for an empty drawing and when the set holds USER_SET_CAPACITY drawings. */
+  'userset:add': {
+    request: z.strictObject({ pixels: pixels784, label: numberField({ label: 'Label', min: 0, max: 9, integer: true }) }),
+    response: z.strictObject({ size: z.number().int(), id: z.number().int().min(0) }),
+  },
+  'userset:list': {
+    request: z.strictObject({ offset: z.number().int().min(0), limit: numberField({ label: 'Page size', min: 1, max: USERSET_PAGE_MAX, integer: true }) }),
+    response: z.strictObject({ total: z.number().int().min(0), capacity: z.number().int().min(1), drawings: z.array(DrawingSchema).max(USERSET_PAGE_MAX) }),
+  },
+  /** Deleting an id that is not in the set is an error naming it. */
+  'userset:delete': { request: z.strictObject({ id: z.number().int().min(0) }), response: z.strictObject({ size: z.number().int().min(0) }) },
   'inspect:snapshot': {
     request: z.strictObject({ misclassifiedLimit: z.number().int().min(0).max(100) }),
     response: z.strictObject({
@@ -235,10 +279,34 @@ export const API = {
     request: z.strictObject({ node: z.string().min(1).max(512), bins: z.number().int().min(2).max(200) }),
     response: NodeInspectionSchema,
   },
+  /**
+   * Runs the same workload on every backend, each within a time budget; compare:cancel, train:stop and
+   * train:pause end it early (the rows so far come back, the unfinished one marked `stopped`).
+   */
   'compare:run': {
-    request: z.strictObject({ model: z.string().min(1).max(64), steps: z.number().int().min(1).max(5000), batchSize: z.number().int().min(1).max(1000), targetAccuracy: finite.min(0).max(1) }),
-    response: z.strictObject({ rows: z.array(CompareRowSchema) }),
+    request: z.strictObject({
+      model: textField('Model', 64),
+      steps: numberField(COMPARE_FIELD_LIMITS.steps),
+      batchSize: numberField(COMPARE_FIELD_LIMITS.batchSize),
+      targetAccuracy: numberField(COMPARE_FIELD_LIMITS.targetAccuracy),
+    }),
+    response: z.strictObject({
+      rows: z.array(CompareRowSchema),
+      /** The facts for the table's caption. */
+      caption: z.strictObject({
+        model: z.string(),
+        steps: z.number().int(),
+        batchSize: z.number().int(),
+        /** Seconds each backend may run before it is stopped (`stopped: 'budget'`). */
+        budgetSecondsPerBackend: finite.positive(),
+        /** A training session was running meanwhile: both shared the CPU cores, so the timings are lower. */
+        sharedWithTraining: z.boolean(),
+        cancelled: z.boolean(),
+      }),
+    }),
   },
+  /** Ends a running comparison; `cancelled` is false when none was running. */
+  'compare:cancel': { request: empty, response: z.strictObject({ cancelled: z.boolean() }) },
   'compare:coverage': { request: empty, response: CoverageSchema },
   'dialog:pick-data-dir': { request: empty, response: z.strictObject({ path: z.string().nullable() }) },
   /** null: the save dialog was cancelled. */
