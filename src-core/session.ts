@@ -18,8 +18,9 @@ import { VariableSnapshots, lostReason, nextBackendAfter, type FailoverEvent, ty
 import type { VariableAttrs } from './ops/state';
 import { normalizeFetches, type Fetch, type FetchResult } from './session-fetches';
 import { normalizeFeeds, type FeedDict } from './session-feeds';
+import { runCheckingEachNode, type NonFiniteInput, type NonFiniteValue } from './session-numerics';
 
-export type { Fetch, FetchResult, FeedDict, Optimizations, PlanExplanation, FailoverEvent, FailoverOptions };
+export type { Fetch, FetchResult, FeedDict, Optimizations, PlanExplanation, FailoverEvent, FailoverOptions, NonFiniteInput, NonFiniteValue };
 
 /** `sess.explain(...)`: the compiled plan as data, printing as a readable listing. */
 export interface Explanation extends PlanExplanation {
@@ -267,6 +268,33 @@ export class Session implements VariableStore {
   isInitialized(variable: Tensor | Operation): boolean {
     const op = variable instanceof Tensor ? variable.op : variable;
     return this.variables.get(op)?.initialized ?? false;
+  }
+
+  /**
+   * Runs `fetches` like `run` (variables are updated the same way) on a plan with every compiler pass
+   * off, checking each node's outputs as it is made; resolves to the first node, in execution order,
+   * whose output holds NaN or ±Infinity (with its op, shape and what its inputs held), or null. Slower
+   * than `run`: for finding where a diverging step broke, not for training.
+   */
+  async findNonFinite(fetches: Fetch, feeds?: RunOptions | FeedDict): Promise<NonFiniteValue | null> {
+    if (this.moving) await this.moving;
+    const backend = await this.backendOrPromise;
+    if (this.closed) throw new FailedPreconditionError('Session.findNonFinite: attempted to use a closed Session');
+    const { tensors, targets } = normalizeFetches(fetches, this.graph);
+    const feedValues = normalizeFeeds(feedDictOf(feeds), this.graph);
+    const feedSpecs = new Map([...feedValues].map(([t, v]) => [t, { shape: v.shape, dtype: v.dtype }]));
+    // Not cached: a checking plan is compiled for one diagnosis and freed with it.
+    const plan = compilePlan(backend, this, { fetchTensors: tensors, targets, feedSpecs, optimizations: { ...NO_OPTIMIZATIONS } });
+    try {
+      this.checkInitialized(plan);
+      for (const slot of plan.feeds) backend.write(slot.port.buffer, asDType(feedValues.get(slot.tensor) as NDArray, slot.port.dtype));
+      const found = await runCheckingEachNode(backend, plan);
+      for (const v of plan.assignsVariables) (this.variables.get(v) as VariableSlot).initialized = true;
+      if (plan.assignsVariables.length > 0) this.snapshots?.afterAssigningRun(backend, this.variables);
+      return found;
+    } finally {
+      for (const b of plan.ownedBuffers) backend.free(b);
+    }
   }
 
   /**

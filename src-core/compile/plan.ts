@@ -43,6 +43,17 @@ export interface Plan {
   readonly ownedBuffers: BackendBuffer[];
   /** What the compiler did: kernels, fused groups, buffers, peak memory. */
   readonly explanation: PlanExplanation;
+  /**
+   * Per lowered node, parallel to `explanation.nodes`: where its inputs and outputs live, so a checking
+   * run (Session.findNonFinite) can look at every value between two nodes.
+   */
+  readonly nodePorts: NodePorts[];
+}
+
+/** One lowered node's values: each input with the node that produced it, and its outputs. */
+export interface NodePorts {
+  inputs: { producer: string; op: string; index: number; port: Port }[];
+  outputs: Port[];
 }
 
 export interface CompileRequest {
@@ -104,6 +115,7 @@ function lowerPlan(
   const reads = new Set<Operation>();
   const assigns = new Set<Operation>();
   const explained: ExplainedNode[] = [];
+  const nodePorts: NodePorts[] = [];
   // Per node being lowered: its scratch buffers and its kernel count.
   let temps: Storage[] = [];
   let kernels = 0;
@@ -149,6 +161,7 @@ function lowerPlan(
     kernels = 0;
     node.def.lower(ctx, { type: node.type, name: node.name, attrs: node.attrs, inputs, outputs });
     explained.push(explainNode(node, outputs, temps, kernels, planner));
+    nodePorts.push({ inputs: node.inputs.map((v, i) => ({ ...producerOf(v.node), index: v.index, port: inputs[i] })), outputs });
     for (const s of temps) release(s, position);
     for (const v of node.inputs) release(storageOf(v), position);
     for (const s of outStorage) release(s, position);
@@ -173,7 +186,13 @@ function lowerPlan(
     steps: steps.length,
     memory: { ...memory, variableBytes },
   };
-  return { feeds, fetches, steps, readsVariables: [...reads], assignsVariables: [...assigns], ownedBuffers: owned, explanation };
+  return { feeds, fetches, steps, readsVariables: [...reads], assignsVariables: [...assigns], ownedBuffers: owned, explanation, nodePorts };
+}
+
+/** A feed or a variable is named after the graph op it stands for (the Placeholder, the VariableV2). */
+function producerOf(node: IRNode): { producer: string; op: string } {
+  const origin = node.kind === 'op' ? null : node.origin;
+  return origin ? { producer: origin.name, op: origin.type } : { producer: node.name, op: node.type };
 }
 
 /** Position of each value's last reader; fetched values and unread outputs of kept nodes as noted. */
