@@ -9,6 +9,7 @@
  * is asynchronous. Outputs are always distinct from inputs unless a method says otherwise.
  */
 import type { DType, TypedArray } from '../src-core/graph/dtype';
+import type { ArgReduceOp, BinaryOp, EpilogueActivation, ReduceOp, UnaryOp } from './primitive-ops';
 
 export type { DType, TypedArray };
 
@@ -18,57 +19,12 @@ export interface BackendBuffer {
   readonly dtype: DType;
 }
 
-export type UnaryOp =
-  | 'identity'
-  | 'neg'
-  | 'abs'
-  | 'sign'
-  | 'exp'
-  | 'log'
-  | 'sqrt'
-  | 'rsqrt'
-  | 'square'
-  | 'reciprocal'
-  | 'relu'
-  | 'step' // 1 where x > 0, else 0 (relu's derivative)
-  | 'sigmoid'
-  | 'tanh'
-  | 'floor'
-  | 'ceil'
-  | 'round'
-  | 'logicalNot';
-
-export type BinaryOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'max'
-  | 'min'
-  | 'equal'
-  | 'notEqual'
-  | 'less'
-  | 'lessEqual'
-  | 'greater'
-  | 'greaterEqual'
-  | 'logicalAnd'
-  | 'logicalOr';
-
-export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
-export type ArgReduceOp = 'argmax' | 'argmin';
-
-export const UNARY_OPS: readonly UnaryOp[] = [
-  'identity', 'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'relu', 'step',
-  'sigmoid', 'tanh', 'floor', 'ceil', 'round', 'logicalNot',
-];
-export const BINARY_OPS: readonly BinaryOp[] = [
-  'add', 'sub', 'mul', 'div', 'pow', 'max', 'min', 'equal', 'notEqual', 'less', 'lessEqual', 'greater',
-  'greaterEqual', 'logicalAnd', 'logicalOr',
-];
-export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set([
-  'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr',
-]);
+// The op lists and their types live in primitive-ops.ts (one source, also for the wasm C enums).
+export {
+  UNARY_OPS, BINARY_OPS, COMPARISON_OPS, REDUCE_OPS, ARG_REDUCE_OPS, EPILOGUE_ACTIVATIONS,
+  isUnaryOp, isBinaryOp, isReduceOp, isArgReduceOp, unknownOp,
+} from './primitive-ops';
+export type { UnaryOp, BinaryOp, ComparisonOp, ReduceOp, ArgReduceOp, EpilogueActivation } from './primitive-ops';
 
 /**
  * Broadcasting elementwise binary op, already simplified by the compiler: `shape` is the output shape
@@ -171,7 +127,7 @@ export interface ElementwiseArgs {
 export interface MatMulEpilogue {
   /** A float32 vector of length n added to every row (batch × m rows). */
   readonly bias: boolean;
-  readonly activation: 'none' | 'relu';
+  readonly activation: EpilogueActivation;
 }
 
 export interface BackendCapabilities {

@@ -14,11 +14,12 @@ export interface KernelExports {
   fill32(out: number, n: number, bits: number): void;
   fill8(out: number, n: number, value: number): void;
   cast(x: number, out: number, n: number, from: number, to: number): void;
-  unary_f32(op: number, x: number, out: number, n: number): void;
-  unary_i32(op: number, x: number, out: number, n: number): void;
+  // Kernels that take an op code return a status (kernels/status.ts): 0 when they ran.
+  unary_f32(op: number, x: number, out: number, n: number): number;
+  unary_i32(op: number, x: number, out: number, n: number): number;
   logical_not(x: number, out: number, n: number, dtype: number): void;
-  binary(op: number, dtype: number, a: number, b: number, out: number): void;
-  reduce(op: number, dtype: number, x: number, out: number, outer: number, reduce: number, inner: number): void;
+  binary(op: number, dtype: number, a: number, b: number, out: number): number;
+  reduce(op: number, dtype: number, x: number, out: number, outer: number, reduce: number, inner: number): number;
   arg_reduce(isMax: number, dtype: number, x: number, out: number, outer: number, reduce: number, inner: number): void;
   softmax(x: number, out: number, rows: number, cols: number, log: number): void;
   strided_copy(dtype: number, x: number, out: number): void;
@@ -38,7 +39,7 @@ export interface KernelExports {
   // ---- fused kernels (csrc/fused.c) ----
   /** Byte offset of the block elementwise_f32 reads its program, shape and strides from (typed as every export is called). */
   fused_args_block(): number | undefined;
-  elementwise_f32(out: number, total: number, flat: number): void;
+  elementwise_f32(out: number, total: number, flat: number): number;
   matmul_epilogue(out: number, bias: number, rows: number, n: number, relu: number): void;
   softmax_cross_entropy(logits: number, labels: number, loss: number, backprop: number, rows: number, cols: number): void;
 }
@@ -51,7 +52,8 @@ const KERNEL_NAMES: readonly KernelName[] = [
   'fused_args_block', 'elementwise_f32', 'matmul_epilogue', 'softmax_cross_entropy',
 ];
 
-type KernelFunction = (...args: number[]) => number | undefined;
+// A void export returns undefined at run time; KernelExports types each export's real result.
+type KernelFunction = (...args: number[]) => number;
 
 function missing(name: string): Error {
   return new Error(`wasm: kernels.wasm does not export '${name}' (rebuild it: npm run build:wasm)`);

@@ -1,17 +1,25 @@
-import type { ArgReduceOp, ReduceArgs, TypedArray } from '../../interface';
+import { unknownOp, type ArgReduceOp, type ReduceArgs, type TypedArray } from '../../interface';
 
 /**
  * Index of the max/min along the middle axis of [outer, reduce, inner]. The first index wins ties and
  * the first NaN wins outright, as in numpy. An empty reduce axis has no answer, so it throws (TF does too).
  */
 export function argReduceKernel(op: ArgReduceOp, x: TypedArray, out: Int32Array, args: ReduceArgs): void {
+  const sign = signOf(op);
   const { outer, reduce, inner } = args;
   if (outer === 0 || inner === 0) return;
   if (reduce === 0) throw new Error(`cpu argReduce: cannot take ${op} over an empty axis (outer=${outer}, inner=${inner})`);
-  // argmin is argmax of -x; negation is exact and keeps NaN, so one loop serves both.
-  const sign = op === 'argmax' ? 1 : -1;
   if (inner === 1) argOfContiguousRuns(x, out, outer, reduce, sign);
   else argOfRows(x, out, outer, reduce, inner, sign);
+}
+
+/** argmin is argmax of -x; negation is exact and keeps NaN, so one loop serves both. */
+function signOf(op: ArgReduceOp): number {
+  switch (op) {
+    case 'argmax': return 1;
+    case 'argmin': return -1;
+  }
+  return unknownOp('cpu argReduce', op);
 }
 
 function argOfContiguousRuns(x: TypedArray, out: Int32Array, outer: number, reduce: number, sign: number): void {

@@ -21,7 +21,7 @@ const CODES: Record<BinaryOp, BinaryCode> = {
  * the Int32Array store wraps them.
  */
 export function binaryCode(op: BinaryOp, integer: boolean): BinaryCode {
-  const code = CODES[op];
+  const code = Object.hasOwn(CODES, op) ? CODES[op] : undefined;
   if (code === undefined) throw new Error(`cpu binary: unknown op '${String(op)}'`);
   if (integer && code === MUL) return MUL_INT;
   if (integer && code === DIV) return DIV_INT;
@@ -29,6 +29,12 @@ export function binaryCode(op: BinaryOp, integer: boolean): BinaryCode {
 }
 
 type T = TypedArray;
+
+/** A code no loop handles: thrown rather than leaving the row unwritten. */
+function unknownCode(c: BinaryCode): Error {
+  const op = Object.keys(CODES).find((k) => CODES[k as BinaryOp] === c) ?? `code ${c}`;
+  return new Error(`cpu binary: no loop for op '${op}'`);
+}
 
 /**
  * max/min pick an operand through this two-slot table indexed by the comparison: a data-dependent
@@ -74,6 +80,7 @@ export function loopContiguous(c: BinaryCode, a: T, x: number, b: T, y: number, 
     case AND: for (let i = 0; i < n; i++) out[o + i] = +(a[x + i] !== 0) & +(b[y + i] !== 0); return;
     case OR: for (let i = 0; i < n; i++) out[o + i] = +(a[x + i] !== 0) | +(b[y + i] !== 0); return;
   }
+  throw unknownCode(c);
 }
 
 /** out[o+i] = a[x+i] op s (the right operand broadcast along the row) */
@@ -113,6 +120,7 @@ export function loopScalarRight(c: BinaryCode, a: T, x: number, s: number, out: 
     case AND: for (let i = 0; i < n; i++) out[o + i] = +(a[x + i] !== 0) & +(s !== 0); return;
     case OR: for (let i = 0; i < n; i++) out[o + i] = +(a[x + i] !== 0) | +(s !== 0); return;
   }
+  throw unknownCode(c);
 }
 
 /** out[o+i] = s op b[y+i] (the left operand broadcast along the row) */
@@ -152,6 +160,7 @@ export function loopScalarLeft(c: BinaryCode, s: number, b: T, y: number, out: T
     case AND: for (let i = 0; i < n; i++) out[o + i] = +(s !== 0) & +(b[y + i] !== 0); return;
     case OR: for (let i = 0; i < n; i++) out[o + i] = +(s !== 0) | +(b[y + i] !== 0); return;
   }
+  throw unknownCode(c);
 }
 
 /** out[o+i] = a[x+i*sa] op b[y+i*sb], for rows whose strides fit none of the patterns above */
@@ -194,6 +203,7 @@ export function loopStrided(
     case AND: for (; o < end; o++, x += sa, y += sb) out[o] = +(a[x] !== 0) & +(b[y] !== 0); return;
     case OR: for (; o < end; o++, x += sa, y += sb) out[o] = +(a[x] !== 0) | +(b[y] !== 0); return;
   }
+  throw unknownCode(c);
 }
 
 /** One output row of `n` elements with the given operand strides, routed to the tightest loop. */

@@ -1,4 +1,4 @@
-import type { DType, ReduceArgs, ReduceOp, TypedArray } from '../../interface';
+import { unknownOp, type DType, type ReduceArgs, type ReduceOp, type TypedArray } from '../../interface';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -39,6 +39,7 @@ function emptyReduction(op: ReduceOp, outDtype: DType): number {
     case 'min':
       return outDtype === 'float32' ? Infinity : outDtype === 'int32' ? INT32_MAX : 1;
   }
+  return unknownOp('cpu reduce', op);
 }
 
 /** inner === 1: each output is the reduction of one contiguous run of `reduce` elements. */
@@ -75,6 +76,7 @@ function reduceContiguousRuns(
       }
       return;
   }
+  unknownOp('cpu reduce', op);
 }
 
 /** Four independent double accumulators: breaks the add latency chain and halves rounding growth. */

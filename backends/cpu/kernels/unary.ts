@@ -1,4 +1,4 @@
-import type { DType, TypedArray, UnaryOp } from '../../interface';
+import { unknownOp, type DType, type TypedArray, type UnaryOp } from '../../interface';
 
 /**
  * Element-wise unary op, one tight loop per op. Results are computed in double and rounded once by
@@ -92,7 +92,7 @@ export function unaryRange(op: UnaryOp, x: TypedArray, s: number, out: TypedArra
       for (let i = 0; i < n; i++) out[o + i] = +(x[s + i] === 0);
       return;
   }
-  throw new Error(`cpu unary: unknown op '${String(op)}'`);
+  unknownOp('cpu unary', op);
 }
 
 /** TF's round (rint): ties go to the even neighbour, unlike Math.round which sends them up. */

@@ -45,11 +45,6 @@ EXPORT(cast) void cast(const void* x, void* out, u32 n, u32 from, u32 to) {
 
 /* ---------------------------------------------------------------- unary */
 
-enum {
-  U_IDENTITY, U_NEG, U_ABS, U_SIGN, U_EXP, U_LOG, U_SQRT, U_RSQRT, U_SQUARE, U_RECIPROCAL, U_RELU,
-  U_STEP, U_SIGMOID, U_TANH, U_FLOOR, U_CEIL, U_ROUND, U_LOGICAL_NOT,
-};
-
 /* Applies a vector function to n floats; the ragged tail goes through a zero-padded vector so each
  * function has exactly one implementation. Two vectors per iteration overlap their latency chains. */
 #define MAP_VECTOR(FN)                                                             \
@@ -85,41 +80,49 @@ INLINE v128_t vsign(v128_t v) {
   return wasm_v128_bitselect(v, one, keep);
 }
 
-EXPORT(unary_f32) void unary_f32(u32 op, const f32* x, f32* out, u32 n) {
-  switch (op) {
-    case U_IDENTITY: __builtin_memmove(out, x, (u64)n * 4); return;
-    case U_NEG: for (u32 i = 0; i < n; i++) out[i] = -x[i]; return;
-    case U_ABS: for (u32 i = 0; i < n; i++) out[i] = __builtin_fabsf(x[i]); return;
-    case U_SIGN: MAP_VECTOR(vsign); return;
-    case U_EXP: MAP_VECTOR(vexp); return;
-    case U_LOG: MAP_VECTOR(vlog); return;
-    case U_SQRT: for (u32 i = 0; i < n; i++) out[i] = __builtin_sqrtf(x[i]); return;
-    case U_RSQRT: MAP_VECTOR(vrsqrt); return;
-    case U_SQUARE: for (u32 i = 0; i < n; i++) out[i] = x[i] * x[i]; return;
-    case U_RECIPROCAL: for (u32 i = 0; i < n; i++) out[i] = 1.0f / x[i]; return;
+/* Switches over the generated enum: an op added to primitive-ops.ts without a case here fails to compile. */
+EXPORT(unary_f32) i32 unary_f32(u32 op, const f32* x, f32* out, u32 n) {
+  switch ((unary_op)op) {
+    case U_IDENTITY: __builtin_memmove(out, x, (u64)n * 4); return K_OK;
+    case U_NEG: for (u32 i = 0; i < n; i++) out[i] = -x[i]; return K_OK;
+    case U_ABS: for (u32 i = 0; i < n; i++) out[i] = __builtin_fabsf(x[i]); return K_OK;
+    case U_SIGN: MAP_VECTOR(vsign); return K_OK;
+    case U_EXP: MAP_VECTOR(vexp); return K_OK;
+    case U_LOG: MAP_VECTOR(vlog); return K_OK;
+    case U_SQRT: for (u32 i = 0; i < n; i++) out[i] = __builtin_sqrtf(x[i]); return K_OK;
+    case U_RSQRT: MAP_VECTOR(vrsqrt); return K_OK;
+    case U_SQUARE: for (u32 i = 0; i < n; i++) out[i] = x[i] * x[i]; return K_OK;
+    case U_RECIPROCAL: for (u32 i = 0; i < n; i++) out[i] = 1.0f / x[i]; return K_OK;
     /* max(x, 0) with NaN kept and -0 -> +0, as (v + |v|) / 2 gives on the cpu. */
-    case U_RELU: for (u32 i = 0; i < n; i++) out[i] = js_max(x[i], 0.0f); return;
-    case U_STEP: for (u32 i = 0; i < n; i++) out[i] = x[i] > 0 ? 1.0f : 0.0f; return;
-    case U_SIGMOID: MAP_VECTOR(vsigmoid); return;
-    case U_TANH: MAP_VECTOR(vtanh); return;
-    case U_FLOOR: for (u32 i = 0; i < n; i++) out[i] = __builtin_floorf(x[i]); return;
-    case U_CEIL: for (u32 i = 0; i < n; i++) out[i] = __builtin_ceilf(x[i]); return;
+    case U_RELU: for (u32 i = 0; i < n; i++) out[i] = js_max(x[i], 0.0f); return K_OK;
+    case U_STEP: for (u32 i = 0; i < n; i++) out[i] = x[i] > 0 ? 1.0f : 0.0f; return K_OK;
+    case U_SIGMOID: MAP_VECTOR(vsigmoid); return K_OK;
+    case U_TANH: MAP_VECTOR(vtanh); return K_OK;
+    case U_FLOOR: for (u32 i = 0; i < n; i++) out[i] = __builtin_floorf(x[i]); return K_OK;
+    case U_CEIL: for (u32 i = 0; i < n; i++) out[i] = __builtin_ceilf(x[i]); return K_OK;
     /* f32.nearest rounds half to even, which is TF's Round. */
-    case U_ROUND: for (u32 i = 0; i < n; i++) out[i] = __builtin_rintf(x[i]); return;
+    case U_ROUND: for (u32 i = 0; i < n; i++) out[i] = __builtin_rintf(x[i]); return K_OK;
+    /* Its output is bool: the logical_not kernel. */
+    case U_LOGICAL_NOT: return K_UNSUPPORTED_DTYPE;
   }
+  return K_UNKNOWN_OP;
 }
 
 /* int32 ops wrap like an Int32Array store; floor/ceil/round of an integer is the integer. */
-EXPORT(unary_i32) void unary_i32(u32 op, const i32* x, i32* out, u32 n) {
-  switch (op) {
-    case U_IDENTITY: case U_FLOOR: case U_CEIL: case U_ROUND: __builtin_memmove(out, x, (u64)n * 4); return;
-    case U_NEG: for (u32 i = 0; i < n; i++) out[i] = (i32)(0u - (u32)x[i]); return;
-    case U_ABS: for (u32 i = 0; i < n; i++) out[i] = x[i] < 0 ? (i32)(0u - (u32)x[i]) : x[i]; return;
-    case U_SIGN: for (u32 i = 0; i < n; i++) out[i] = (x[i] > 0) - (x[i] < 0); return;
-    case U_SQUARE: for (u32 i = 0; i < n; i++) out[i] = (i32)((u32)x[i] * (u32)x[i]); return;
-    case U_RELU: for (u32 i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0; return;
-    case U_STEP: for (u32 i = 0; i < n; i++) out[i] = x[i] > 0; return;
+EXPORT(unary_i32) i32 unary_i32(u32 op, const i32* x, i32* out, u32 n) {
+  switch ((unary_op)op) {
+    case U_IDENTITY: case U_FLOOR: case U_CEIL: case U_ROUND: __builtin_memmove(out, x, (u64)n * 4); return K_OK;
+    case U_NEG: for (u32 i = 0; i < n; i++) out[i] = (i32)(0u - (u32)x[i]); return K_OK;
+    case U_ABS: for (u32 i = 0; i < n; i++) out[i] = x[i] < 0 ? (i32)(0u - (u32)x[i]) : x[i]; return K_OK;
+    case U_SIGN: for (u32 i = 0; i < n; i++) out[i] = (x[i] > 0) - (x[i] < 0); return K_OK;
+    case U_SQUARE: for (u32 i = 0; i < n; i++) out[i] = (i32)((u32)x[i] * (u32)x[i]); return K_OK;
+    case U_RELU: for (u32 i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0; return K_OK;
+    case U_STEP: for (u32 i = 0; i < n; i++) out[i] = x[i] > 0; return K_OK;
+    case U_EXP: case U_LOG: case U_SQRT: case U_RSQRT: case U_RECIPROCAL: case U_SIGMOID: case U_TANH:
+    case U_LOGICAL_NOT:
+      return K_UNSUPPORTED_DTYPE;
   }
+  return K_UNKNOWN_OP;
 }
 
 /* logicalNot of any dtype into bool. */
@@ -130,10 +133,6 @@ EXPORT(logical_not) void logical_not(const void* x, u8* out, u32 n, u32 dtype) {
 }
 
 /* ---------------------------------------------------------------- binary */
-
-enum {
-  B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR,
-};
 
 /* The cpu's max/min: the left operand when it wins the comparison or is NaN, else the right one. */
 INLINE f32 pick_max(f32 a, f32 b) { return ((a > b) | (a != a)) ? a : b; }
@@ -168,50 +167,66 @@ static i32 int_pow(i32 a, i32 b) {
   X(B_MUL, (i32)((u32)a * (u32)b)) X(B_DIV, floor_div(a, b)) X(B_POW, int_pow(a, b))  \
   X(B_MAX, a > b ? a : b) X(B_MIN, a < b ? a : b)
 #define COMPARE(X)                                                                    \
-  X(B_EQ, a == b) X(B_NE, a != b) X(B_LT, a < b) X(B_LE, a <= b) X(B_GT, a > b)       \
-  X(B_GE, a >= b) X(B_AND, (a != 0) & (b != 0)) X(B_OR, (a != 0) | (b != 0))
+  X(B_EQUAL, a == b) X(B_NOT_EQUAL, a != b) X(B_LESS, a < b) X(B_LESS_EQUAL, a <= b)  \
+  X(B_GREATER, a > b) X(B_GREATER_EQUAL, a >= b) X(B_LOGICAL_AND, (a != 0) & (b != 0)) \
+  X(B_LOGICAL_OR, (a != 0) | (b != 0))
 
-/* Row loops: both operands contiguous, right operand broadcast, left broadcast, general strides. */
+/* Whether op's result is bool; a full switch, so a new binary op must be placed here to compile. */
+static i32 binary_is_comparison(u32 op) {
+  switch ((binary_op)op) {
+    case B_ADD: case B_SUB: case B_MUL: case B_DIV: case B_POW: case B_MAX: case B_MIN: return 0;
+    case B_EQUAL: case B_NOT_EQUAL: case B_LESS: case B_LESS_EQUAL: case B_GREATER: case B_GREATER_EQUAL:
+    case B_LOGICAL_AND: case B_LOGICAL_OR: return 1;
+  }
+  return -1;
+}
+
+/* Row loops: both operands contiguous, right operand broadcast, left broadcast, general strides.
+ * Each returns K_UNKNOWN_OP for an op its list lacks, before writing anything. */
 #define ROWS(NAME, TIN, TOUT, OPS)                                                              \
-  static void NAME##_contiguous(u32 op, const TIN* A, const TIN* B, TOUT* O, u32 n) {           \
+  static i32 NAME##_contiguous(u32 op, const TIN* A, const TIN* B, TOUT* O, u32 n) {            \
     switch (op) {                                                                               \
       OPS(NAME##_CASE_CONTIGUOUS)                                                               \
     }                                                                                           \
+    return K_UNKNOWN_OP;                                                                        \
   }                                                                                             \
-  static void NAME##_scalar_right(u32 op, const TIN* A, TIN b, TOUT* O, u32 n) {                \
+  static i32 NAME##_scalar_right(u32 op, const TIN* A, TIN b, TOUT* O, u32 n) {                 \
     switch (op) {                                                                               \
       OPS(NAME##_CASE_SCALAR_RIGHT)                                                             \
     }                                                                                           \
+    return K_UNKNOWN_OP;                                                                        \
   }                                                                                             \
-  static void NAME##_scalar_left(u32 op, TIN a, const TIN* B, TOUT* O, u32 n) {                 \
+  static i32 NAME##_scalar_left(u32 op, TIN a, const TIN* B, TOUT* O, u32 n) {                  \
     switch (op) {                                                                               \
       OPS(NAME##_CASE_SCALAR_LEFT)                                                              \
     }                                                                                           \
+    return K_UNKNOWN_OP;                                                                        \
   }                                                                                             \
-  static void NAME##_strided(u32 op, const TIN* A, i32 sa, const TIN* B, i32 sb, TOUT* O, u32 n) { \
+  static i32 NAME##_strided(u32 op, const TIN* A, i32 sa, const TIN* B, i32 sb, TOUT* O, u32 n) { \
     switch (op) {                                                                               \
       OPS(NAME##_CASE_STRIDED)                                                                  \
     }                                                                                           \
+    return K_UNKNOWN_OP;                                                                        \
   }                                                                                             \
-  static void NAME##_row(u32 op, const TIN* A, i32 sa, const TIN* B, i32 sb, TOUT* O, u32 n) {  \
-    if (sa == 1 && sb == 1) NAME##_contiguous(op, A, B, O, n);                                  \
-    else if (sa == 1 && sb == 0) NAME##_scalar_right(op, A, B[0], O, n);                        \
-    else if (sa == 0 && sb == 1) NAME##_scalar_left(op, A[0], B, O, n);                         \
-    else NAME##_strided(op, A, sa, B, sb, O, n);                                                \
+  static i32 NAME##_row(u32 op, const TIN* A, i32 sa, const TIN* B, i32 sb, TOUT* O, u32 n) {   \
+    if (sa == 1 && sb == 1) return NAME##_contiguous(op, A, B, O, n);                           \
+    if (sa == 1 && sb == 0) return NAME##_scalar_right(op, A, B[0], O, n);                      \
+    if (sa == 0 && sb == 1) return NAME##_scalar_left(op, A[0], B, O, n);                       \
+    return NAME##_strided(op, A, sa, B, sb, O, n);                                              \
   }
 
 /* The case bodies, one per access pattern. */
 #define CASE_CONTIGUOUS(TIN, C, E) \
-  case C: for (u32 i = 0; i < n; i++) { TIN a = A[i], b = B[i]; O[i] = E; } return;
+  case C: for (u32 i = 0; i < n; i++) { TIN a = A[i], b = B[i]; O[i] = E; } return K_OK;
 #define CASE_SCALAR_RIGHT(TIN, C, E) \
-  case C: for (u32 i = 0; i < n; i++) { TIN a = A[i]; O[i] = E; } return;
+  case C: for (u32 i = 0; i < n; i++) { TIN a = A[i]; O[i] = E; } return K_OK;
 #define CASE_SCALAR_LEFT(TIN, C, E) \
-  case C: for (u32 i = 0; i < n; i++) { TIN b = B[i]; O[i] = E; } return;
+  case C: for (u32 i = 0; i < n; i++) { TIN b = B[i]; O[i] = E; } return K_OK;
 /* Strided rows gather element by element anyway: vectorizing them only bloats the module and the build. */
 #define CASE_STRIDED(TIN, C, E)                                                                       \
   case C:                                                                                             \
     _Pragma("clang loop vectorize(disable) interleave(disable)")                                      \
-    for (u32 i = 0; i < n; i++) { TIN a = A[(i32)i * sa], b = B[(i32)i * sb]; O[i] = E; } return;
+    for (u32 i = 0; i < n; i++) { TIN a = A[(i32)i * sa], b = B[(i32)i * sb]; O[i] = E; } return K_OK;
 
 #define f32_arith_CASE_CONTIGUOUS(C, E) CASE_CONTIGUOUS(f32, C, E)
 #define f32_arith_CASE_SCALAR_RIGHT(C, E) CASE_SCALAR_RIGHT(f32, C, E)
@@ -248,12 +263,14 @@ ROWS(u8_compare, u8, u8, COMPARE)
  * [rank, shape[rank], aStrides[rank], bStrides[rank]] in elements, already collapsed by the caller.
  * The outer dims run an odometer; each innermost row goes to the tightest row loop.
  */
-EXPORT(binary) void binary(u32 op, u32 dtype, const void* a, const void* b, void* out) {
+EXPORT(binary) i32 binary(u32 op, u32 dtype, const void* a, const void* b, void* out) {
   const i32 rank = kernel_args[0];
   const i32* shape = kernel_args + 1;
   const i32* aStrides = shape + rank;
   const i32* bStrides = aStrides + rank;
-  const int compare = op >= B_EQ;
+  const i32 compare = binary_is_comparison(op);
+  if (compare < 0) return K_UNKNOWN_OP;
+  if (dtype == DT_BOOL && !compare) return K_UNSUPPORTED_DTYPE;
   const u32 inSize = dtype == DT_BOOL ? 1 : 4;
   const u32 outSize = compare ? 1 : inSize;
   const u32 n = (u32)shape[rank - 1];
@@ -267,15 +284,18 @@ EXPORT(binary) void binary(u32 op, u32 dtype, const void* a, const void* b, void
     const u8* ar = (const u8*)a + (i64)aOffset * inSize;
     const u8* br = (const u8*)b + (i64)bOffset * inSize;
     u8* orow = (u8*)out + (u64)r * n * outSize;
+    i32 status;
     if (dtype == DT_F32) {
-      if (compare) f32_compare_row(op, (const f32*)ar, sa, (const f32*)br, sb, orow, n);
-      else f32_arith_row(op, (const f32*)ar, sa, (const f32*)br, sb, (f32*)orow, n);
+      if (compare) status = f32_compare_row(op, (const f32*)ar, sa, (const f32*)br, sb, orow, n);
+      else status = f32_arith_row(op, (const f32*)ar, sa, (const f32*)br, sb, (f32*)orow, n);
     } else if (dtype == DT_I32) {
-      if (compare) i32_compare_row(op, (const i32*)ar, sa, (const i32*)br, sb, orow, n);
-      else i32_arith_row(op, (const i32*)ar, sa, (const i32*)br, sb, (i32*)orow, n);
+      if (compare) status = i32_compare_row(op, (const i32*)ar, sa, (const i32*)br, sb, orow, n);
+      else status = i32_arith_row(op, (const i32*)ar, sa, (const i32*)br, sb, (i32*)orow, n);
     } else {
-      u8_compare_row(op, ar, sa, br, sb, orow, n);
+      status = u8_compare_row(op, ar, sa, br, sb, orow, n);
     }
+    /* Every row runs the same op, so only the first row can fail, before anything is written. */
+    if (status != K_OK) return status;
     for (i32 d = rank - 2; d >= 0; d--) {
       aOffset += aStrides[d];
       bOffset += bStrides[d];
@@ -285,4 +305,5 @@ EXPORT(binary) void binary(u32 op, u32 dtype, const void* a, const void* b, void
       index[d] = 0;
     }
   }
+  return K_OK;
 }

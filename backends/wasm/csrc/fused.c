@@ -17,12 +17,9 @@
 #define FUSED_BLOCK 1024
 
 /* Mirrors ../kernels/elementwise-fused.ts. */
-enum { FI_INPUT, FI_CONST, FI_UNARY, FI_BINARY };
-/* The unary and binary codes of elementwise.c (mirrored in ../kernels/codes.ts). */
-enum { U_LOGICAL_NOT = 17 };
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR };
+typedef enum { FI_INPUT, FI_CONST, FI_UNARY, FI_BINARY } fused_instr;
 
-void unary_f32(u32 op, const f32* x, f32* out, u32 n);
+i32 unary_f32(u32 op, const f32* x, f32* out, u32 n);
 
 static struct {
   /* Per instruction: kind, code (input index, op, or the constant's bits), a, b. */
@@ -48,48 +45,64 @@ INLINE f32 pick_min(f32 a, f32 b) { return ((a < b) | (a != a)) ? a : b; }
 /* The float32 binary expressions of elementwise.c's F32_ARITH and COMPARE; comparisons give 1 or 0. */
 #define FUSED_OPS(X)                                                                                \
   X(B_ADD, a + b) X(B_SUB, a - b) X(B_MUL, a * b) X(B_DIV, a / b) X(B_POW, (f32)pow_js(a, b))       \
-  X(B_MAX, pick_max(a, b)) X(B_MIN, pick_min(a, b)) X(B_EQ, (f32)(a == b)) X(B_NE, (f32)(a != b))   \
-  X(B_LT, (f32)(a < b)) X(B_LE, (f32)(a <= b)) X(B_GT, (f32)(a > b)) X(B_GE, (f32)(a >= b))         \
-  X(B_AND, (f32)((a != 0) & (b != 0))) X(B_OR, (f32)((a != 0) | (b != 0)))
+  X(B_MAX, pick_max(a, b)) X(B_MIN, pick_min(a, b)) X(B_EQUAL, (f32)(a == b))                        \
+  X(B_NOT_EQUAL, (f32)(a != b)) X(B_LESS, (f32)(a < b)) X(B_LESS_EQUAL, (f32)(a <= b))              \
+  X(B_GREATER, (f32)(a > b)) X(B_GREATER_EQUAL, (f32)(a >= b))                                      \
+  X(B_LOGICAL_AND, (f32)((a != 0) & (b != 0))) X(B_LOGICAL_OR, (f32)((a != 0) | (b != 0)))
 
 /*
  * Operand strides are 1 (a register or contiguous input) or 0 (a scalar input or a constant). A
  * scalar is passed by value: read through a pointer that `O` may alias, it would be reloaded every
  * iteration and the loop would not vectorize.
  */
-#define CASE_VV(C, E) case C: for (u32 i = 0; i < n; i++) { f32 a = A[i], b = B[i]; O[i] = E; } return;
-#define CASE_VS(C, E) case C: for (u32 i = 0; i < n; i++) { f32 a = A[i]; O[i] = E; } return;
-#define CASE_SV(C, E) case C: for (u32 i = 0; i < n; i++) { f32 b = B[i]; O[i] = E; } return;
+#define CASE_VV(C, E) case C: for (u32 i = 0; i < n; i++) { f32 a = A[i], b = B[i]; O[i] = E; } return K_OK;
+#define CASE_VS(C, E) case C: for (u32 i = 0; i < n; i++) { f32 a = A[i]; O[i] = E; } return K_OK;
+#define CASE_SV(C, E) case C: for (u32 i = 0; i < n; i++) { f32 b = B[i]; O[i] = E; } return K_OK;
 
-static void binary_vv(u32 op, const f32* A, const f32* B, f32* O, u32 n) { switch (op) { FUSED_OPS(CASE_VV) } }
-static void binary_vs(u32 op, const f32* A, f32 b, f32* O, u32 n) { switch (op) { FUSED_OPS(CASE_VS) } }
-static void binary_sv(u32 op, f32 a, const f32* B, f32* O, u32 n) { switch (op) { FUSED_OPS(CASE_SV) } }
-
-static void binary_block(u32 op, const f32* A, i32 sa, const f32* B, i32 sb, f32* O, u32 n) {
-  if (sa && sb) binary_vv(op, A, B, O, n);
-  else if (sa) binary_vs(op, A, B[0], O, n);
-  else if (sb) binary_sv(op, A[0], B, O, n);
-  else {
-    /* Both scalar: one value for the whole block. */
-    f32 v;
-    binary_vs(op, A, B[0], &v, 1);
-    for (u32 i = 0; i < n; i++) O[i] = v;
-  }
+/* Over the generated enum: a binary op FUSED_OPS lacks fails to compile (-Wswitch). */
+static i32 binary_vv(u32 op, const f32* A, const f32* B, f32* O, u32 n) {
+  switch ((binary_op)op) { FUSED_OPS(CASE_VV) }
+  return K_UNKNOWN_OP;
+}
+static i32 binary_vs(u32 op, const f32* A, f32 b, f32* O, u32 n) {
+  switch ((binary_op)op) { FUSED_OPS(CASE_VS) }
+  return K_UNKNOWN_OP;
+}
+static i32 binary_sv(u32 op, f32 a, const f32* B, f32* O, u32 n) {
+  switch ((binary_op)op) { FUSED_OPS(CASE_SV) }
+  return K_UNKNOWN_OP;
 }
 
-static void unary_block(u32 op, const f32* x, i32 sx, f32* out, u32 n) {
+static i32 binary_block(u32 op, const f32* A, i32 sa, const f32* B, i32 sb, f32* O, u32 n) {
+  if (sa && sb) return binary_vv(op, A, B, O, n);
+  if (sa) return binary_vs(op, A, B[0], O, n);
+  if (sb) return binary_sv(op, A[0], B, O, n);
+  /* Both scalar: one value for the whole block. */
+  f32 v;
+  const i32 status = binary_vs(op, A, B[0], &v, 1);
+  if (status != K_OK) return status;
+  for (u32 i = 0; i < n; i++) O[i] = v;
+  return K_OK;
+}
+
+static i32 unary_block(u32 op, const f32* x, i32 sx, f32* out, u32 n) {
   if (sx == 0) {
     /* A scalar operand: compute once, then splat. */
     f32 v;
     if (op == U_LOGICAL_NOT) v = x[0] == 0 ? 1.0f : 0.0f;
-    else unary_f32(op, x, &v, 1);
+    else {
+      const i32 status = unary_f32(op, x, &v, 1);
+      if (status != K_OK) return status;
+    }
     for (u32 i = 0; i < n; i++) out[i] = v;
-  } else if (op == U_LOGICAL_NOT) {
+    return K_OK;
+  }
+  if (op == U_LOGICAL_NOT) {
     /* The unary primitive writes logicalNot to bool; as float32 it is 1 where x == 0. */
     for (u32 i = 0; i < n; i++) out[i] = x[i] == 0 ? 1.0f : 0.0f;
-  } else {
-    unary_f32(op, x, out, n);
+    return K_OK;
   }
+  return unary_f32(op, x, out, n);
 }
 
 /* Input j's elements for output [start, start + n) gathered into `dst` with an odometer. */
@@ -129,13 +142,14 @@ typedef struct { const f32* at; i32 stride; } Operand;
  * at element 0. Otherwise they are gathered into their registers first. The last instruction writes
  * straight to `out`: every input element of the block has been read by then, so in place is safe.
  */
-static void run_block(f32* out, u32 start, u32 n, int flat) {
+static i32 run_block(f32* out, u32 start, u32 n, int flat) {
   Operand operand[FUSED_MAX_INSTRUCTIONS];
   const i32 count = fused_args.count;
   for (i32 r = 0; r < count; r++) {
     const i32* ins = &fused_args.program[r * 4];
     f32* dst = r == count - 1 ? out + start : registers[r];
-    switch (ins[0]) {
+    i32 status = K_OK;
+    switch ((fused_instr)ins[0]) {
       case FI_INPUT: {
         const u32 j = (u32)ins[1];
         const f32* src = (const f32*)(uintptr_t)fused_args.inputs[j];
@@ -155,23 +169,34 @@ static void run_block(f32* out, u32 start, u32 n, int flat) {
         if (r == count - 1) for (u32 i = 0; i < n; i++) dst[i] = constants[r];
         break;
       case FI_UNARY:
-        unary_block((u32)ins[1], operand[ins[2]].at, operand[ins[2]].stride, dst, n);
+        status = unary_block((u32)ins[1], operand[ins[2]].at, operand[ins[2]].stride, dst, n);
+        operand[r] = (Operand){ dst, 1 };
+        break;
+      case FI_BINARY:
+        status = binary_block((u32)ins[1], operand[ins[2]].at, operand[ins[2]].stride, operand[ins[3]].at, operand[ins[3]].stride, dst, n);
         operand[r] = (Operand){ dst, 1 };
         break;
       default:
-        binary_block((u32)ins[1], operand[ins[2]].at, operand[ins[2]].stride, operand[ins[3]].at, operand[ins[3]].stride, dst, n);
-        operand[r] = (Operand){ dst, 1 };
+        /* Not an op: the instruction kind itself is unknown. */
+        status = K_UNKNOWN_OP;
         break;
     }
+    if (status != K_OK) return status | (r << 8);
   }
+  return K_OK;
 }
 
-/* Runs the program in fused_args over `total` output elements; `flat` as in run_block. */
-EXPORT(elementwise_f32) void elementwise_f32(f32* out, u32 total, u32 flat) {
+/*
+ * Runs the program in fused_args over `total` output elements; `flat` as in run_block. An unknown op
+ * fails in the first block, before the last instruction writes to `out`: K_* | (instruction << 8).
+ */
+EXPORT(elementwise_f32) i32 elementwise_f32(f32* out, u32 total, u32 flat) {
   for (u32 start = 0; start < total; start += FUSED_BLOCK) {
     const u32 n = total - start < FUSED_BLOCK ? total - start : FUSED_BLOCK;
-    run_block(out, start, n, (int)flat);
+    const i32 status = run_block(out, start, n, (int)flat);
+    if (status != K_OK) return status;
   }
+  return K_OK;
 }
 
 /* ---------------------------------------------------------------- matmul epilogue */

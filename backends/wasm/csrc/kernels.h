@@ -3,14 +3,16 @@
  * the module imports one linear memory from JS, exports its kernels by name, and every buffer is a
  * byte offset into that memory that the JS-side allocator hands out.
  *
- * The numeric codes below are mirrored in ../kernels/codes.ts; every op is tested against the cpu
- * backend, so a mismatch fails loudly.
+ * The op codes (U_*, B_*, R_*) come from ops.gen.h, which build.mjs generates from the op lists in
+ * ../../primitive-ops.ts; ../kernels/codes.ts derives the same numbers from the same lists.
  */
 #ifndef TINYFLOW_KERNELS_H
 #define TINYFLOW_KERNELS_H
 
 #include <stdint.h>
 #include <wasm_simd128.h>
+
+#include "ops.gen.h"
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 #define INLINE static inline __attribute__((always_inline))
@@ -22,6 +24,13 @@ typedef uint32_t u32;
 typedef int64_t i64;
 typedef uint64_t u64;
 typedef uint8_t u8;
+
+/*
+ * What a kernel that takes an op code returns. Anything but K_OK means it wrote nothing, and the JS
+ * side (../kernels/status.ts) throws naming the op: a code a switch does not handle is never a
+ * silently unwritten output. Fused programs add the failing instruction's index << 8.
+ */
+enum { K_OK = 0, K_UNKNOWN_OP = 1, K_UNSUPPORTED_DTYPE = 2 };
 
 /* Element types, in the order of src-core's DTYPES. */
 enum { DT_F32 = 0, DT_I32 = 1, DT_BOOL = 2 };

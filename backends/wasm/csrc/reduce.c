@@ -7,8 +7,6 @@
  */
 #include "kernels.h"
 
-enum { R_SUM, R_MAX, R_MIN, R_PROD };
-
 /* Columns processed per pass when inner > 1: the accumulators live on the stack (no scratch). */
 #define COLUMN_BLOCK 256
 
@@ -83,12 +81,13 @@ static void reduce_f32(u32 op, const f32* x, f32* out, u32 outer, u32 reduce, u3
 /* Integer reductions wrap modulo 2^bits like a typed-array store; T is i32 or u8 (bool). */
 #define INT_REDUCE(NAME, T, UT)                                                               \
   static T NAME##_combine(u32 op, T acc, T v) {                                                \
-    switch (op) {                                                                              \
+    switch ((reduce_op)op) {                                                                   \
       case R_SUM: return (T)((UT)acc + (UT)v);                                                 \
       case R_PROD: return (T)((UT)acc * (UT)v);                                                \
       case R_MAX: return v > acc ? v : acc;                                                    \
-      default: return v < acc ? v : acc;                                                       \
+      case R_MIN: return v < acc ? v : acc;                                                    \
     }                                                                                          \
+    __builtin_unreachable(); /* reduce() checked op */                                         \
   }                                                                                            \
   static void NAME(u32 op, const T* x, T* out, u32 outer, u32 reduce, u32 inner) {             \
     for (u32 o = 0; o < outer; o++) {                                                          \
@@ -96,11 +95,11 @@ static void reduce_f32(u32 op, const f32* x, f32* out, u32 outer, u32 reduce, u3
       T* orow = out + (u64)o * inner;                                                          \
       if (inner == 1) {                                                                        \
         T acc = block[0];                                                                      \
-        switch (op) {                                                                          \
+        switch ((reduce_op)op) {                                                               \
           case R_SUM: for (u32 r = 1; r < reduce; r++) acc = (T)((UT)acc + (UT)block[r]); break; \
           case R_PROD: for (u32 r = 1; r < reduce; r++) acc = (T)((UT)acc * (UT)block[r]); break; \
           case R_MAX: for (u32 r = 1; r < reduce; r++) acc = block[r] > acc ? block[r] : acc; break; \
-          default: for (u32 r = 1; r < reduce; r++) acc = block[r] < acc ? block[r] : acc; break; \
+          case R_MIN: for (u32 r = 1; r < reduce; r++) acc = block[r] < acc ? block[r] : acc; break; \
         }                                                                                      \
         orow[0] = acc;                                                                         \
         continue;                                                                              \
@@ -116,11 +115,25 @@ static void reduce_f32(u32 op, const f32* x, f32* out, u32 outer, u32 reduce, u3
 INT_REDUCE(reduce_i32, i32, u32)
 INT_REDUCE(reduce_u8, u8, u8)
 
+/*
+ * Every op the loops above implement, over the generated enum: an op added to primitive-ops.ts fails
+ * to compile here until the loops (which test for specific ops) are taught it. reduce >= 1 in
+ * reduce(): the caller fills an empty axis with the identity.
+ */
+static int reduce_implemented(u32 op) {
+  switch ((reduce_op)op) {
+    case R_SUM: case R_MAX: case R_MIN: case R_PROD: return 1;
+  }
+  return 0;
+}
+
 /* reduce >= 1 here: the empty axis is filled with the identity by the caller. */
-EXPORT(reduce) void reduce(u32 op, u32 dtype, const void* x, void* out, u32 outer, u32 reduce, u32 inner) {
+EXPORT(reduce) i32 reduce(u32 op, u32 dtype, const void* x, void* out, u32 outer, u32 reduce, u32 inner) {
+  if (!reduce_implemented(op)) return K_UNKNOWN_OP;
   if (dtype == DT_F32) reduce_f32(op, x, out, outer, reduce, inner);
   else if (dtype == DT_I32) reduce_i32(op, x, out, outer, reduce, inner);
   else reduce_u8(op, x, out, outer, reduce, inner);
+  return K_OK;
 }
 
 /* ---------------------------------------------------------------- argReduce */

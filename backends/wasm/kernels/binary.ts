@@ -2,6 +2,7 @@ import { COMPARISON_OPS, type BinaryArgs, type BinaryOp } from '../../interface'
 import { fail } from '../checks';
 import { DTYPE_CODE, type WasmBuffer } from '../wasm-buffer';
 import { BINARY_CODE } from './codes';
+import { checkStatus } from './status';
 import { collapseDims } from '../../collapse-dims';
 import { MAX_RANK, memoize, writeArgs, type KernelContext } from './context';
 
@@ -28,5 +29,5 @@ export function binaryKernel(
   if (a.dtype === 'bool' && !COMPARISON_OPS.has(op)) fail(`binary ${op}`, 'bool operands are not supported');
   if (out.size === 0) return;
   writeArgs(ctx, memoize(descriptors, args, describe));
-  ctx.kernels.binary(code, DTYPE_CODE[a.dtype], a.offset, b.offset, out.offset);
+  checkStatus(`binary ${op}`, ctx.kernels.binary(code, DTYPE_CODE[a.dtype], a.offset, b.offset, out.offset), `'${op}' on ${a.dtype}`);
 }

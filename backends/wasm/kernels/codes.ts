@@ -1,14 +1,15 @@
-/** Op codes shared with csrc/ (the enums in elementwise.c and reduce.c, in the same order). */
-import type { BinaryOp, ReduceOp, UnaryOp } from '../../interface';
+/**
+ * Op codes shared with csrc/: an op's code is its index in its list in primitive-ops.ts, which is
+ * also the value build.mjs gives it in the generated C enum (ops.gen.h), so the two cannot drift.
+ */
+import { BINARY_OPS, REDUCE_OPS, UNARY_OPS } from '../../primitive-ops';
+import type { BinaryOp, ReduceOp, UnaryOp } from '../../primitive-ops';
 
-export const UNARY_CODE: Readonly<Record<UnaryOp, number>> = {
-  identity: 0, neg: 1, abs: 2, sign: 3, exp: 4, log: 5, sqrt: 6, rsqrt: 7, square: 8, reciprocal: 9,
-  relu: 10, step: 11, sigmoid: 12, tanh: 13, floor: 14, ceil: 15, round: 16, logicalNot: 17,
-};
+/** Without a prototype, so a name from outside the types ('toString') finds no code either. */
+function codes<T extends string>(list: readonly T[]): Readonly<Record<T, number>> {
+  return Object.assign(Object.create(null) as Record<T, number>, Object.fromEntries(list.map((op, i) => [op, i])));
+}
 
-export const BINARY_CODE: Readonly<Record<BinaryOp, number>> = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, max: 5, min: 6, equal: 7, notEqual: 8, less: 9,
-  lessEqual: 10, greater: 11, greaterEqual: 12, logicalAnd: 13, logicalOr: 14,
-};
-
-export const REDUCE_CODE: Readonly<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2, prod: 3 };
+export const UNARY_CODE: Readonly<Record<UnaryOp, number>> = codes(UNARY_OPS);
+export const BINARY_CODE: Readonly<Record<BinaryOp, number>> = codes(BINARY_OPS);
+export const REDUCE_CODE: Readonly<Record<ReduceOp, number>> = codes(REDUCE_OPS);

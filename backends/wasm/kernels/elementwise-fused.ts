@@ -4,6 +4,7 @@ import { MAX_FUSED_INPUTS, MAX_FUSED_INSTRUCTIONS } from '../../fused-checks';
 import { fail } from '../checks';
 import type { WasmBuffer } from '../wasm-buffer';
 import { BINARY_CODE, UNARY_CODE } from './codes';
+import { checkProgramStatus } from './status';
 import { MAX_RANK, memoize, type KernelContext } from './context';
 
 /*
@@ -79,6 +80,10 @@ export class FusedElementwiseKernel {
     i32.set(program, this.argsWord);
     i32.set(layout.words, this.argsWord + LAYOUT_AT);
     for (let j = 0; j < inputs.length; j++) i32[this.argsWord + INPUTS_AT + j] = inputs[j].offset;
-    ctx.kernels.elementwise_f32(out.offset, out.size, +layout.flat);
+    const status = ctx.kernels.elementwise_f32(out.offset, out.size, +layout.flat);
+    checkProgramStatus(status, (at) => {
+      const instr = args.program[at];
+      return instr === undefined || !('op' in instr) ? String(instr?.kind) : `${instr.kind} '${instr.op}'`;
+    });
   }
 }

@@ -1,7 +1,8 @@
-import type { DType, ReduceArgs, ReduceOp } from '../../interface';
+import { unknownOp, type DType, type ReduceArgs, type ReduceOp } from '../../interface';
 import { fail } from '../checks';
 import { DTYPE_CODE, type WasmBuffer } from '../wasm-buffer';
 import { REDUCE_CODE } from './codes';
+import { checkStatus } from './status';
 import type { KernelContext } from './context';
 import { fillKernel } from './fill';
 
@@ -20,6 +21,7 @@ function emptyReduction(op: ReduceOp, dtype: DType): number {
     case 'min':
       return dtype === 'float32' ? Infinity : dtype === 'int32' ? INT32_MAX : 1;
   }
+  return unknownOp('wasm reduce', op);
 }
 
 /**
@@ -37,5 +39,5 @@ export function reduceKernel(ctx: KernelContext, op: ReduceOp, x: WasmBuffer, ou
     fillKernel(ctx, out, emptyReduction(op, out.dtype));
     return;
   }
-  ctx.kernels.reduce(code, DTYPE_CODE[x.dtype], x.offset, out.offset, outer, reduce, inner);
+  checkStatus(`reduce ${op}`, ctx.kernels.reduce(code, DTYPE_CODE[x.dtype], x.offset, out.offset, outer, reduce, inner), `'${op}'`);
 }

@@ -4,6 +4,7 @@ import { DTYPE_CODE } from '../wasm-buffer';
 import { fail } from '../checks';
 import type { KernelContext } from './context';
 import { UNARY_CODE } from './codes';
+import { checkStatus } from './status';
 
 /** int32 ops: the ones the op layer allows on integers, plus floor/ceil/round (the identity there). */
 const INT32_OPS: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
@@ -25,8 +26,8 @@ export function unaryKernel(ctx: KernelContext, op: UnaryOp, x: WasmBuffer, out:
   const code = UNARY_CODE[op];
   if (code === undefined) fail('unary', `unknown op '${String(op)}'`);
   if (x.size === 0) return;
-  if (x.dtype === 'float32') ctx.kernels.unary_f32(code, x.offset, out.offset, x.size);
-  else if (x.dtype === 'int32' && INT32_OPS.has(op)) ctx.kernels.unary_i32(code, x.offset, out.offset, x.size);
+  if (x.dtype === 'float32') checkStatus(method, ctx.kernels.unary_f32(code, x.offset, out.offset, x.size), `'${op}'`);
+  else if (x.dtype === 'int32' && INT32_OPS.has(op)) checkStatus(method, ctx.kernels.unary_i32(code, x.offset, out.offset, x.size), `'${op}'`);
   else if (x.dtype === 'bool' && op === 'identity') ctx.heap.u8.copyWithin(out.offset, x.offset, x.offset + x.size);
   else fail(method, `${x.dtype} input is not supported`);
 }

@@ -3,14 +3,23 @@
  * ties. Contiguous rows use a workgroup each with a tree over (value, index) pairs whose combine
  * prefers the smaller index on equal values, so the parallel order cannot change the answer.
  */
-import type { ArgReduceOp, ReduceArgs } from '../../interface';
+import { unknownOp, type ArgReduceOp, type ReduceArgs } from '../../interface';
 import type { GpuContext } from '../context';
 import type { WebGpuBuffer } from '../buffer';
 import { WORKGROUP_ROW, declare, elementwiseKernel, scalarOf, type Scalar } from '../wgsl';
 
+/** The WGSL comparison by which a candidate replaces the best so far. */
+function betterOf(op: ArgReduceOp): string {
+  switch (op) {
+    case 'argmax': return '>';
+    case 'argmin': return '<';
+  }
+  return unknownOp('webgpu argReduce', op);
+}
+
 function rowShader(ctx: GpuContext, op: ArgReduceOp, t: Scalar): string {
   const wg = ctx.workgroupSize;
-  const better = op === 'argmax' ? '>' : '<';
+  const better = betterOf(op);
   return `${declare([{ name: 'x', type: t }, { name: 'out', type: 'i32', write: true }])}
 var<workgroup> shv: array<${t}, ${wg}>;
 var<workgroup> shi: array<i32, ${wg}>;
@@ -46,7 +55,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }
 
 function columnShader(ctx: GpuContext, op: ArgReduceOp, t: Scalar): string {
-  const better = op === 'argmax' ? '>' : '<';
+  const better = betterOf(op);
   return elementwiseKernel(ctx.workgroupSize, [{ name: 'x', type: t }, { name: 'out', type: 'i32', write: true }], `
   let n = p[1];
   let inner = p[2];
@@ -61,6 +70,7 @@ function columnShader(ctx: GpuContext, op: ArgReduceOp, t: Scalar): string {
 }
 
 export function argReduceKernel(ctx: GpuContext, op: ArgReduceOp, x: WebGpuBuffer, out: WebGpuBuffer, args: ReduceArgs): void {
+  betterOf(op); // an unknown op throws before any pipeline is made
   const { outer, reduce, inner } = args;
   if (outer === 0 || inner === 0) return;
   if (reduce === 0) throw new Error(`webgpu argReduce: cannot take ${op} over an empty axis (outer=${outer}, inner=${inner})`);

@@ -3,13 +3,13 @@
  * strided-index template per rank class, so shaders are keyed by (op, dtype, rank class) and every
  * shape reuses them; the shape and both operands' strides travel in the params buffer.
  */
-import { COMPARISON_OPS, type BinaryArgs, type BinaryOp } from '../../interface';
+import { COMPARISON_OPS, unknownOp, type BinaryArgs, type BinaryOp, type ComparisonOp } from '../../interface';
 import type { GpuContext } from '../context';
 import type { WebGpuBuffer } from '../buffer';
 import { collapseDims } from '../layout';
 import { elementwiseKernel, padDims, rankClass, scalarOf, stridedOffsets, type Scalar } from '../wgsl';
 
-const COMPARE: Partial<Record<BinaryOp, string>> = {
+const COMPARE: Record<Exclude<ComparisonOp, 'logicalAnd' | 'logicalOr'>, string> = {
   equal: '==', notEqual: '!=', less: '<', lessEqual: '<=', greater: '>', greaterEqual: '>=',
 };
 
@@ -40,10 +40,10 @@ fn ipow(a: i32, b: i32) -> i32 {
 
 /** The expression of `op` on operands of type `t` (comparisons give u32 0/1), shared with the fused shaders. */
 export function expression(op: BinaryOp, t: Scalar, a: string, b: string): string {
-  const cmp = COMPARE[op];
-  if (cmp !== undefined) return `select(0u, 1u, ${a} ${cmp} ${b})`;
   const zero = t === 'f32' ? '0.0' : t === 'i32' ? '0i' : '0u';
   switch (op) {
+    case 'equal': case 'notEqual': case 'less': case 'lessEqual': case 'greater': case 'greaterEqual':
+      return `select(0u, 1u, ${a} ${COMPARE[op]} ${b})`;
     case 'logicalAnd': return `select(0u, 1u, ${a} != ${zero} && ${b} != ${zero})`;
     case 'logicalOr': return `select(0u, 1u, ${a} != ${zero} || ${b} != ${zero})`;
     case 'add': return `${a} + ${b}`; // i32 wraps on overflow
@@ -53,8 +53,8 @@ export function expression(op: BinaryOp, t: Scalar, a: string, b: string): strin
     case 'pow': return t === 'i32' ? `ipow(${a}, ${b})` : `pow(${a}, ${b})`;
     case 'max': return `max(${a}, ${b})`;
     case 'min': return `min(${a}, ${b})`;
-    default: throw new Error(`webgpu binary: unknown op '${String(op)}'`);
   }
+  return unknownOp('webgpu binary', op);
 }
 
 function shader(ctx: GpuContext, op: BinaryOp, t: Scalar, rank: number): string {

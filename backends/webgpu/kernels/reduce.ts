@@ -5,7 +5,7 @@
  * output its own invocation, which reads neighbouring columns together. An empty axis yields the
  * identity (−∞/+∞ for float max/min, INT32_MIN/MAX for int32).
  */
-import type { ReduceArgs, ReduceOp } from '../../interface';
+import { unknownOp, type ReduceArgs, type ReduceOp } from '../../interface';
 import type { GpuContext } from '../context';
 import type { WebGpuBuffer } from '../buffer';
 import { F32_INF, F32_NEG_INF, I32_MAX, I32_MIN, WORKGROUP_ROW, declare, elementwiseKernel, scalarOf, treeReduce, type Scalar } from '../wgsl';
@@ -17,6 +17,7 @@ function identity(op: ReduceOp, t: Scalar): string {
     case 'max': return t === 'f32' ? F32_NEG_INF : t === 'i32' ? I32_MIN : '0u';
     case 'min': return t === 'f32' ? F32_INF : t === 'i32' ? I32_MAX : '1u';
   }
+  return unknownOp('webgpu reduce', op);
 }
 
 function combine(op: ReduceOp, a: string, b: string): string {
@@ -26,6 +27,7 @@ function combine(op: ReduceOp, a: string, b: string): string {
     case 'max': return `max(${a}, ${b})`;
     case 'min': return `min(${a}, ${b})`;
   }
+  return unknownOp('webgpu reduce', op);
 }
 
 /** p = [outer, reduce]; one workgroup per row. */

@@ -3,7 +3,7 @@
  * exact; exp/log/sqrt/tanh/... use WGSL builtins, whose accuracy the spec bounds (see the tolerances in
  * test/conformance/webgpu.test.ts).
  */
-import type { UnaryOp } from '../../interface';
+import { unknownOp, type UnaryOp } from '../../interface';
 import type { GpuContext } from '../context';
 import type { WebGpuBuffer } from '../buffer';
 import { elementwiseKernel, scalarOf, type Scalar } from '../wgsl';
@@ -32,6 +32,7 @@ export function floatExpr(op: UnaryOp, v: string): string {
     case 'round': return `round(${v})`; // WGSL rounds halves to even, like TF's rint
     case 'logicalNot': return `select(0.0, 1.0, ${v} == 0.0)`;
   }
+  return unknownOp('webgpu unary', op);
 }
 
 function intExpr(op: UnaryOp, v: string): string | null {
@@ -44,8 +45,12 @@ function intExpr(op: UnaryOp, v: string): string | null {
     case 'relu': return `max(${v}, 0i)`;
     case 'step': return `select(0i, 1i, ${v} > 0i)`;
     case 'logicalNot': return `select(0i, 1i, ${v} == 0i)`;
-    default: return null;
+    // Float-only: the op layer never sends these int32 inputs; a plugin caller gets the error below.
+    case 'exp': case 'log': case 'sqrt': case 'rsqrt': case 'reciprocal': case 'sigmoid': case 'tanh':
+    case 'floor': case 'ceil': case 'round':
+      return null;
   }
+  return unknownOp('webgpu unary', op);
 }
 
 function boolExpr(op: UnaryOp, v: string): string | null {
