@@ -45,7 +45,8 @@ export const MODELS: Record<string, ModelEntry> = {
 };
 
 export function modelEntry(name: string): ModelEntry {
-  const entry = MODELS[name];
-  if (!entry) throw new InvalidArgumentError(`unknown model '${name}'; available: ${Object.keys(MODELS).join(', ')}`);
+  // Own properties only: 'constructor', '__proto__' or 'toString' are names a user can send, not models.
+  const entry = Object.hasOwn(MODELS, name) ? MODELS[name] : undefined;
+  if (entry === undefined) throw new InvalidArgumentError(`unknown model '${name}'; known: ${Object.keys(MODELS).join(', ')}`);
   return entry;
 }

@@ -93,13 +93,14 @@ export class Trainer {
     const runtime = this.runtime;
     const config = this.config;
     if (runtime === null || config === null) throw new Error('checkpoint:save: no model is loaded; start training first');
+    // Taken now: a session being replaced is saved as itself, not with its successor's (absent) loop.
+    const loop = this.loop;
     return this.lock.run(async () => {
-      const loop = this.loop;
       const meta: CheckpointMeta = {
         format: 'tinyflow-studio-checkpoint',
         version: 1,
         config: { ...config, backend: runtime.backend },
-        step: this.step,
+        step: loop?.step ?? 0,
         totalSteps: this.totalSteps,
         loss: loop?.loss ?? null,
         testAccuracy: loop?.testAccuracy ?? null,
@@ -143,27 +144,37 @@ export class Trainer {
     return { ...this.core(), lossPoints: this.history.loss, accuracyPoints: this.history.accuracy, seriesReset: true };
   }
 
-  /** Stops the current run and builds a fresh runtime for `config`; `fill` writes its variables (else: initializers). */
+  /**
+   * Builds and checks the whole new session first (model, backend, data folder, and `fill`: the
+   * checkpoint's variables) beside the running one, which trains on meanwhile; only when all of it
+   * worked is the running session stopped and replaced. A failure closes the new runtime and leaves
+   * the running session, its weights, its state and its autosave exactly as they were.
+   */
   private async build(config: TrainConfig, fill: ((runtime: ModelRuntime) => Promise<void>) | null): Promise<void> {
+    const runtime = new ModelRuntime(config.model, config.learningRate, config.backend, config.optimizer);
+    let data: MnistDataSets;
+    try {
+      data = loadData(config.dataDir, runtime.model.flatten);
+      if (data.train.num_examples === 0) throw new Error(`train:start: the data folder ${config.dataDir ?? '(bundled digits)'} has no training examples`);
+      // Under the lock: the new session's first runs must not interleave with a step of the old one.
+      await this.lock.run(async () => {
+        await runtime.initialize();
+        if (fill) await fill(runtime);
+      });
+    } catch (e) {
+      runtime.close();
+      throw e;
+    }
     this.stop();
     // The old loop may still be inside a step; it must not report over the new session.
     this.loop?.abandon();
     this.loop = null;
     await this.lock.run(async () => {
-      const runtime = new ModelRuntime(config.model, config.learningRate, config.backend, config.optimizer);
-      try {
-        await runtime.initialize();
-        if (fill) await fill(runtime);
-      } catch (e) {
-        runtime.close();
-        throw e;
-      }
       this.runtime?.close();
       this.runtime = runtime;
-      this.data = loadData(config.dataDir, runtime.model.flatten);
+      this.data = data;
       this.lastBatch = null;
     });
-    const data = this.data as MnistDataSets;
     this.config = config;
     this.stepsPerEpoch = Math.ceil(data.train.num_examples / config.batchSize);
     this.totalSteps = config.steps ?? config.epochs * this.stepsPerEpoch;
