@@ -17,7 +17,7 @@ const restoredProgress: Progress = {
   state: 'paused', config: savedConfig, model: 'mlp', backend: 'cpu', step: 42, totalSteps: 1125, epoch: 42 / 125,
   loss: 0.4, testAccuracy: 0.88, examplesPerSecond: 0, etaSeconds: null,
   lossPoints: [[10, 1.9], [30, 0.7], [42, 0.4]], accuracyPoints: [[40, 0.88]], seriesReset: true, error: null,
-  restored: { step: 42, source: 'checkpoint', label: 'run-1.safetensors' }, failover: null,
+  restored: { step: 42, source: 'checkpoint', label: 'run-1.safetensors' }, failover: null, divergence: null, autosaveError: null,
 };
 
 /**

@@ -5,7 +5,7 @@ import { adapterNote, rowsToCsv } from './compare';
 
 const row = (backend: string, adapter?: CompareRow['adapter']): CompareRow => ({
   backend, steps: 10, stepsPerSecond: 5, msPerStep: 200, timeToAccuracy: null, finalAccuracy: 0.8,
-  lossMaxDiff: 0, lossMeanDiff: 0, weightMaxDiff: 0, weightMeanDiff: 0, error: null, ...(adapter ? { adapter } : {}),
+  lossMaxDiff: 0, lossMeanDiff: 0, weightMaxDiff: 0, weightMeanDiff: 0, stopped: null, error: null, ...(adapter ? { adapter } : {}),
 });
 
 describe('compare rows: software adapter', () => {
