@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { trainCommand, interruptCheckpointPath } from './train';
 import { UsageError } from '../usage';
 import { decodeSafetensors } from '../../src-core/checkpoint/safetensors';
-import { resolveDataDir } from '../../src-core/datasets/mnist-files';
+import { MNIST_FILE_STEMS, resolveDataDir } from '../../src-core/datasets/mnist-files';
+import { tinyMnist, writeMnistDir } from '../../src-core/datasets/test-fixtures';
 
 let dir: string;
 beforeEach(() => {
@@ -67,6 +68,17 @@ describe('tinyflow train', () => {
     await expect(trainCommand(['--data', '/a', '--data-dir', '/b'])).rejects.toThrow(/--data and --data-dir are the same option/);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     await expect(trainCommand(['--steps', '1', '--resume', join(dir, 'absent.safetensors')])).rejects.toThrow(/checkpoint '.*absent.safetensors' does not exist/);
+  });
+
+  it('--data-dir with an empty test split or images of another size: an error naming the file, never "test accuracy NaN"', async () => {
+    writeMnistDir(dir, tinyMnist(20, 0));
+    await expect(train(['--model', 'softmax', '--steps', '5', '--data-dir', dir])).rejects.toThrow(
+      `get_mnist: '${join(dir, MNIST_FILE_STEMS.testImages)}' has 0 images; every split needs at least one example`,
+    );
+    writeMnistDir(dir, tinyMnist(20, 5, 20), { side: 20 });
+    await expect(train(['--model', 'softmax', '--steps', '5', '--data-dir', dir])).rejects.toThrow(
+      `get_mnist: '${join(dir, MNIST_FILE_STEMS.trainImages)}' holds 20×20 images but the model takes 28×28`,
+    );
   });
 
   it('Ctrl-C stops after the current step, saves a checkpoint (default path without --save) and exits 130', async () => {

@@ -4,7 +4,7 @@
  * and saves a checkpoint (to --save, else a default path) before exiting.
  */
 import { parseArgs } from 'node:util';
-import { get_mnist } from '../../src-core/datasets';
+import { get_mnist, MNIST_IMAGE_SHAPE } from '../../src-core/datasets';
 import { MODELS, OPTIMIZER_NAMES, isOptimizerName, modelEntry, type OptimizerName } from '../../src-core/models';
 import { DEFAULT_LEARNING_RATES } from '../../src-core/models/optimizer-choice';
 import { trainModel } from '../../src-core/training/train-loop';
@@ -84,7 +84,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const seed = values.seed !== undefined ? parseNumber('--seed', values.seed, { integer: true, min: 0 }) : undefined;
 
   const loadStart = performance.now();
-  const data = get_mnist({ flatten: true, onehot: true, data_dir: values.data ?? values['data-dir'], seed });
+  const data = get_mnist({ flatten: true, onehot: true, image_shape: MNIST_IMAGE_SHAPE, data_dir: values.data ?? values['data-dir'], seed });
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const json = values.json as boolean;
   if (!json) {

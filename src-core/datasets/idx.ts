@@ -63,9 +63,25 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Parses IDX bytes (already decompressed); `fileName` only makes the errors name the file. */
-export function decodeIdx(bytes: Uint8Array, fileName: string): IdxArray {
-  const fail = (what: string): DataLossError => new DataLossError(`IDX file '${fileName}': ${what}`);
+/** The largest IDX header: 4 magic bytes and 255 dims. Reading this many bytes always gets the whole header. */
+export const MAX_IDX_HEADER_BYTES = 4 + 4 * 255;
+
+export interface IdxHeader {
+  readonly type: IdxType;
+  readonly dims: number[];
+  /** Bytes before the elements: 4 + 4 * rank. */
+  readonly headerSize: number;
+  /** Bytes of elements the dims declare; at most the `maxDataBytes` the header was parsed with. */
+  readonly dataBytes: number;
+}
+
+/**
+ * Parses just the header from the first bytes of an IDX file (at least `MAX_IDX_HEADER_BYTES`, or the whole
+ * file when shorter), so a reader can check the declared size against the file before it allocates the
+ * rest. Dims that declare more than `maxDataBytes` of elements are refused before any arithmetic overflows.
+ */
+export function parseIdxHeader(bytes: Uint8Array, fileName: string, maxDataBytes = Number.MAX_SAFE_INTEGER): IdxHeader {
+  const fail = idxError(fileName);
   if (bytes.length < 4) {
     throw fail(`truncated header: the file has ${bytes.length} bytes but an IDX header needs at least 4`);
   }
@@ -84,15 +100,33 @@ export function decodeIdx(bytes: Uint8Array, fileName: string): IdxArray {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
-  const { byteSize, read } = TYPES[type];
-  const count = dims.reduce((a, b) => a * b, 1);
-  const expectedBytes = count * byteSize;
-  const foundBytes = bytes.length - headerSize;
-  if (foundBytes !== expectedBytes) {
-    const kind = foundBytes < expectedBytes ? 'truncated data' : 'trailing bytes';
-    throw fail(`${kind}: expected ${expectedBytes} bytes of data for dims ${formatDims(dims)} (${type}) but found ${foundBytes}`);
+  const { byteSize } = TYPES[type];
+  // Exact while it stays under the limit: each factor is < 2^32 and the running product <= maxDataBytes < 2^53.
+  let dataBytes = dims.includes(0) ? 0 : byteSize;
+  for (const d of dims) {
+    dataBytes *= d;
+    if (dataBytes > maxDataBytes) {
+      throw fail(`dims ${formatDims(dims)} (${type}) declare more than the ${maxDataBytes} bytes of data this reader accepts`);
+    }
   }
-  return { type, dims, data: read(view, headerSize, count) };
+  return { type, dims, headerSize, dataBytes };
+}
+
+/** Parses IDX bytes (already decompressed); `fileName` only makes the errors name the file. */
+export function decodeIdx(bytes: Uint8Array, fileName: string): IdxArray {
+  const { type, dims, headerSize, dataBytes } = parseIdxHeader(bytes, fileName);
+  const foundBytes = bytes.length - headerSize;
+  if (foundBytes !== dataBytes) {
+    const kind = foundBytes < dataBytes ? 'truncated data' : 'trailing bytes';
+    throw idxError(fileName)(`${kind}: expected ${dataBytes} bytes of data for dims ${formatDims(dims)} (${type}) but found ${foundBytes}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { type, dims, data: TYPES[type].read(view, headerSize, dataBytes / TYPES[type].byteSize) };
+}
+
+/** Every IDX error starts with the file, so a user with four files knows which one is wrong. */
+export function idxError(fileName: string): (what: string) => DataLossError {
+  return (what) => new DataLossError(`IDX file '${fileName}': ${what}`);
 }
 
 function typeOfData(data: IdxData): IdxType {

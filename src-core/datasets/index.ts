@@ -2,7 +2,7 @@
  * `tinyflow.datasets`: get_mnist and the pieces under it. `idx` and `dataset` are pure; `get_mnist` and
  * `readIdxFile` read files and so need Node.
  */
-export { get_mnist, NUM_CLASSES, type GetMnistOptions, type MnistDataSets } from './mnist';
+export { get_mnist, MNIST_IMAGE_SHAPE, NUM_CLASSES, type GetMnistOptions, type MnistDataSets } from './mnist';
 export { DataSet, type DataSetOptions } from './dataset';
 export { decodeIdx, encodeIdx, isGzip, type IdxArray, type IdxData, type IdxType } from './idx';
 export { readIdxFile } from './read-idx-file';

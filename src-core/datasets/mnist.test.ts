@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { get_mnist } from './mnist';
+import { get_mnist, MNIST_IMAGE_SHAPE } from './mnist';
 import { DATA_DIR_ENV, MNIST_FILE_STEMS } from './mnist-files';
 import { encodeIdx } from './idx';
 import { makeTempDir, tinyMnist, writeMnistDir } from './test-fixtures';
@@ -76,6 +76,27 @@ describe('get_mnist with a data_dir', () => {
     expect(Array.from(validation?.labels.data ?? [])).toEqual([0, 1, 2, 3]);
     expect(train.labels.data[0]).toBe(4);
     expect(() => get_mnist({ data_dir: temp.dir, validation_size: 11 })).toThrow(InvalidArgumentError);
+    // Moving every example into validation would leave an empty training set.
+    expect(errorOf(() => get_mnist({ data_dir: temp.dir, validation_size: 10 })).message).toContain('validation_size must be an integer in [0, 9]');
+  });
+
+  it('an empty split is refused naming its file, rather than training to "test accuracy NaN"', () => {
+    writeMnistDir(temp.dir, tinyMnist(5, 0));
+    const error = errorOf(() => get_mnist({ data_dir: temp.dir }));
+    expect(error).toBeInstanceOf(DataLossError);
+    expect(error.message).toBe(`get_mnist: '${join(temp.dir, MNIST_FILE_STEMS.testImages)}' has 0 images; every split needs at least one example`);
+    writeMnistDir(temp.dir, tinyMnist(0, 2));
+    expect(errorOf(() => get_mnist({ data_dir: temp.dir })).message).toContain(`'${join(temp.dir, MNIST_FILE_STEMS.trainImages)}' has 0 images`);
+  });
+
+  it('image_shape: images of another size fail naming the file and both sizes', () => {
+    writeMnistDir(temp.dir, tinyMnist(4, 2, 20), { side: 20 });
+    const error = errorOf(() => get_mnist({ data_dir: temp.dir, image_shape: MNIST_IMAGE_SHAPE }));
+    expect(error).toBeInstanceOf(DataLossError);
+    expect(error.message).toBe(`get_mnist: '${join(temp.dir, MNIST_FILE_STEMS.trainImages)}' holds 20×20 images but the model takes 28×28`);
+    // The same (cached) files still load for a caller that takes any size, or exactly this one.
+    expect(get_mnist({ data_dir: temp.dir }).train.images.shape).toEqual([4, 1, 20, 20]);
+    expect(get_mnist({ data_dir: temp.dir, image_shape: [20, 20] }).test.num_examples).toBe(2);
   });
 
   it('a missing file: NotFoundError naming the directory and the names looked for', () => {

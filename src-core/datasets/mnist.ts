@@ -19,6 +19,11 @@ export interface GetMnistOptions {
   shuffle?: boolean;
   /** As TF-1's read_data_sets: move the first `validation_size` training examples into `validation` (default 0). */
   validation_size?: number;
+  /**
+   * `[height, width]` the caller's model takes (tinyflow's models: `MNIST_IMAGE_SHAPE`); image files of another
+   * size are refused naming the file and both sizes. Default: any size.
+   */
+  image_shape?: readonly [number, number];
 }
 
 export interface MnistDataSets {
@@ -29,6 +34,8 @@ export interface MnistDataSets {
 }
 
 export const NUM_CLASSES = 10;
+/** The MNIST / Fashion-MNIST image size every model in tinyflow's zoo takes. */
+export const MNIST_IMAGE_SHAPE: readonly [number, number] = [28, 28];
 
 interface Images {
   readonly count: number;
@@ -54,11 +61,12 @@ export function get_mnist(options: GetMnistOptions = {}): MnistDataSets {
   const { dir } = resolveDataDir(options.data_dir);
   const files = findMnistFiles(dir);
 
-  const train = loadSplit(files.trainImages, files.trainLabels);
-  const test = loadSplit(files.testImages, files.testLabels);
-  if (!Number.isSafeInteger(validationSize) || validationSize < 0 || validationSize > train.images.count) {
+  const train = loadSplit(files.trainImages, files.trainLabels, options.image_shape);
+  const test = loadSplit(files.testImages, files.testLabels, options.image_shape);
+  // At least one example must stay in the training set: an empty one has no batch to give.
+  if (!Number.isSafeInteger(validationSize) || validationSize < 0 || validationSize >= train.images.count) {
     throw new InvalidArgumentError(
-      `get_mnist: validation_size must be an integer in [0, ${train.images.count}] (the training examples), got ${String(validationSize)}`,
+      `get_mnist: validation_size must be an integer in [0, ${train.images.count - 1}] (fewer than the ${train.images.count} training examples), got ${String(validationSize)}`,
     );
   }
 
@@ -85,9 +93,17 @@ interface Split {
   readonly labels: Uint8Array;
 }
 
-function loadSplit(imagesPath: string, labelsPath: string): Split {
+function loadSplit(imagesPath: string, labelsPath: string, imageShape: readonly [number, number] | undefined): Split {
   const images = cachedFileLoad(imagesPath, 'mnist-images', (path) => toImages(readIdxFile(path), path));
+  // Checked after the cache, so one cached file serves callers that expect different sizes.
+  if (imageShape !== undefined && (images.height !== imageShape[0] || images.width !== imageShape[1])) {
+    throw new DataLossError(
+      `get_mnist: '${imagesPath}' holds ${images.width}×${images.height} images but the model takes ${imageShape[1]}×${imageShape[0]}`,
+    );
+  }
   const labels = cachedFileLoad(labelsPath, 'mnist-labels', (path) => toLabels(readIdxFile(path), path));
+  // An empty split would only show up much later, as a test accuracy of NaN.
+  if (images.count === 0) throw new DataLossError(`get_mnist: '${imagesPath}' has 0 images; every split needs at least one example`);
   if (images.count !== labels.length) {
     throw new DataLossError(
       `get_mnist: '${imagesPath}' holds ${images.count} images but '${labelsPath}' holds ${labels.length} labels`,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -47,5 +47,49 @@ export function writeMnistDir(dir: string, data: TinyMnist, options: { gzip?: bo
     const idx = encodeIdx(dims, bytes);
     if (options.gzip) writeFileSync(join(dir, `${stem}.gz`), gzipSync(idx));
     else writeFileSync(join(dir, stem), idx);
+  }
+}
+
+export interface Cost {
+  readonly ms: number;
+  /** Growth of the process's peak resident memory during the call, in bytes. */
+  readonly peakRssGrowth: number;
+}
+
+/**
+ * Runs `fn` and measures its wall time and how far it raised the peak RSS. On Linux the kernel's peak
+ * (VmHWM) is reset first, so a short spike inside a synchronous call is seen; elsewhere the RSS after
+ * the call is the (weaker) fallback. For tests only.
+ */
+export function measureCost(fn: () => void): Cost {
+  const reset = resetPeakRss();
+  const before = reset ?? process.memoryUsage().rss;
+  const start = performance.now();
+  try {
+    fn();
+  } catch {
+    // The cost of failing is what the hostile-file tests measure; they check the error separately.
+  }
+  const ms = performance.now() - start;
+  const after = (reset !== null ? peakRss() : null) ?? process.memoryUsage().rss;
+  return { ms, peakRssGrowth: after - before };
+}
+
+function peakRss(): number | null {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match === null ? null : Number(match[1]) * 1024;
+  } catch {
+    return null;
+  }
+}
+
+/** Resets the kernel's peak-RSS mark to the current RSS and returns it; null where that is not possible. */
+function resetPeakRss(): number | null {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return peakRss();
+  } catch {
+    return null;
   }
 }
