@@ -4,9 +4,12 @@
  * time schedule and at every epoch end, and calls hooks between steps (autosave, mixing in extra
  * batches) where the model may also change backend. It never prints and knows nothing of transports.
  */
+import { FailedPreconditionError } from '../errors';
 import type { NDArray } from '../ndarray';
+import { divergenceReport, type DivergenceReport, type GoodWeights, type NonFiniteDiagnosis, type ReplayBatch, type WeightSnapshot } from './divergence';
 
-export type LoopState = 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
+/** diverged: a step's loss was not finite; the loop waits as when paused, on the last good weights. */
+export type LoopState = 'running' | 'paused' | 'diverged' | 'stopped' | 'finished' | 'failed';
 
 /** What the loop drives: a train step and a test evaluation, read afresh each call (a backend may change). */
 export interface LoopTarget {
@@ -39,6 +42,8 @@ export interface LoopHooks {
   onStateChange?(state: LoopState, error?: unknown): void;
   /** Awaited between steps, after the step was counted: autosaves go here. */
   afterStep?(step: number): Promise<void>;
+  /** A step's loss was not finite; called before the state becomes 'diverged'. */
+  onDiverged?(report: DivergenceReport): void;
 }
 
 export interface LoopOptions {
@@ -64,7 +69,20 @@ export interface LoopOptions {
   /** Aborting stops the loop after the current step, like stop(). */
   signal?: AbortSignal;
   startPaused?: boolean;
+  /**
+   * Keeps the last good weights: snapshots every `snapshotEverySteps` steps, restored on divergence.
+   * Without it a divergence is still caught, but nothing is restored (lastGoodStep null).
+   */
+  weights?: GoodWeights;
+  /** Default 50: the host copy costs one read of every variable, and bounds the batches kept for a replay. */
+  snapshotEverySteps?: number;
+  /** The rate the advice is derived from when there is no `weights` (which knows its own). */
+  learningRate?: number;
+  /** End run() in the 'diverged' state instead of waiting for a resume (the CLI). */
+  endOnDivergence?: boolean;
 }
+
+const DEFAULT_SNAPSHOT_EVERY = 50;
 
 export interface LoopResult {
   state: LoopState;
@@ -75,6 +93,8 @@ export interface LoopResult {
   testAccuracy: number | null;
   activeSeconds: number;
   error?: unknown;
+  /** Set when run() ended in the 'diverged' state (endOnDivergence). */
+  divergence?: DivergenceReport;
 }
 
 const direct = <T>(fn: () => Promise<T>): Promise<T> => fn();
@@ -89,6 +109,13 @@ export class TrainingLoop {
   private wake: (() => void) | null = null;
   private epochLoss = 0;
   private epochSteps = 0;
+  /** Set once a step diverged; kept after a resume so the last divergence can still be shown. */
+  divergence: DivergenceReport | null = null;
+  private lastGood: WeightSnapshot | null = null;
+  private lastSnapshotTry = -Infinity;
+  /** Batches trained since `lastGood`, in order (extra batches too), to replay the way to a bad step. */
+  private sinceGood: ReplayBatch[] = [];
+  private diverged: { from: WeightSnapshot; batches: ReplayBatch[] } | null = null;
 
   constructor(private readonly options: LoopOptions, private readonly hooks: LoopHooks = {}) {
     this.startStep = options.startStep ?? 0;
@@ -115,8 +142,13 @@ export class TrainingLoop {
     return true;
   }
 
+  /** The step of the weights a divergence would go back to, null when none were taken yet. */
+  get lastGoodStep(): number | null {
+    return this.lastGood?.step ?? null;
+  }
+
   resume(): boolean {
-    if (this.currentState !== 'paused') return false;
+    if (this.currentState !== 'paused' && this.currentState !== 'diverged') return false;
     this.setState('running');
     this.wake?.();
     return true;
@@ -124,7 +156,7 @@ export class TrainingLoop {
 
   /** Ends the loop after the step in flight; a stopped loop never reports again. */
   stop(): boolean {
-    if (this.currentState !== 'running' && this.currentState !== 'paused') return false;
+    if (this.currentState !== 'running' && this.currentState !== 'paused' && this.currentState !== 'diverged') return false;
     this.setState('stopped');
     this.wake?.();
     return true;
@@ -144,8 +176,10 @@ export class TrainingLoop {
     if (o.signal?.aborted) this.stop();
     let lastEval = performance.now();
     try {
+      await this.takeSnapshot(exclusive);
       while (this.step < o.totalSteps) {
-        if (this.currentState === 'paused') {
+        if (this.currentState === 'diverged' && o.endOnDivergence) break;
+        if (this.currentState === 'paused' || this.currentState === 'diverged') {
           await new Promise<void>((resolve) => (this.wake = resolve));
           this.wake = null;
           continue;
@@ -153,9 +187,19 @@ export class TrainingLoop {
         if (this.currentState !== 'running') break;
         const t0 = performance.now();
         const [images, labels] = o.nextBatch();
+        const stepNumber = this.step + 1;
+        if (o.weights) this.sinceGood.push({ step: stepNumber, images, labels });
         const loss = await exclusive(() => o.target.trainStep(images, labels));
+        // The loss was read anyway: checking it costs nothing and catches the step that broke.
+        if (!Number.isFinite(loss)) {
+          await this.diverge(stepNumber, loss, exclusive);
+          continue;
+        }
         const extra = o.extraBatch?.(this.step);
-        if (extra) await exclusive(() => o.target.trainStep(extra[0], extra[1]));
+        if (extra) {
+          if (o.weights) this.sinceGood.push({ step: stepNumber, images: extra[0], labels: extra[1] });
+          await exclusive(() => o.target.trainStep(extra[0], extra[1]));
+        }
         this.step++;
         this.loss = loss;
         this.activeMs += performance.now() - t0;
@@ -189,10 +233,12 @@ export class TrainingLoop {
           this.epochLoss = 0;
           this.epochSteps = 0;
         }
+        if (this.step - this.lastSnapshotTry >= (o.snapshotEverySteps ?? DEFAULT_SNAPSHOT_EVERY)) await this.takeSnapshot(exclusive);
         await this.hooks.afterStep?.(this.step);
         await o.yieldBetweenSteps?.();
       }
       if (this.currentState === 'running' || this.currentState === 'paused') this.setState('finished');
+      if ((this.currentState as LoopState) === 'diverged') return { ...this.result(), divergence: this.divergence ?? undefined };
       return this.result();
     } catch (error) {
       if (this.currentState === 'stopped') return this.result();
@@ -201,6 +247,57 @@ export class TrainingLoop {
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * Replays the diverging step from the last good weights on an unfused plan with every node's output
+   * checked, and names the first node that made a non-finite value. The session holds the last good
+   * weights again afterwards.
+   */
+  async diagnose(): Promise<NonFiniteDiagnosis> {
+    const weights = this.options.weights;
+    const diverged = this.diverged;
+    if (!weights || diverged === null) {
+      throw new FailedPreconditionError(
+        this.divergence === null ? 'diagnose: training has not diverged; there is no step to replay' : 'diagnose: no finite weights were kept before the divergence, so there is nothing to replay from',
+      );
+    }
+    if (this.currentState === 'running') throw new FailedPreconditionError('diagnose: training is running again; pause it to replay the diverged step');
+    const exclusive = this.options.exclusive ?? direct;
+    return exclusive(() => weights.replay(diverged.from, diverged.batches));
+  }
+
+  /** Host copy of the weights when they are all finite; a non-finite copy is dropped and the older one stays. */
+  private async takeSnapshot(exclusive: <T>(fn: () => Promise<T>) => Promise<T>): Promise<void> {
+    const weights = this.options.weights;
+    if (!weights) return;
+    this.lastSnapshotTry = this.step;
+    const step = this.step;
+    const snapshot = await exclusive(() => weights.snapshot(step));
+    if (snapshot === null) return;
+    this.lastGood = snapshot;
+    this.sinceGood = [];
+  }
+
+  /** The loss of step `step` was not finite: back to the last good weights, report, and wait. */
+  private async diverge(step: number, loss: number, exclusive: <T>(fn: () => Promise<T>) => Promise<T>): Promise<void> {
+    const { weights } = this.options;
+    const good = this.lastGood;
+    if (weights && good) {
+      await exclusive(() => weights.write(good));
+      this.diverged = { from: good, batches: this.sinceGood };
+      this.sinceGood = [];
+      // The step count follows the weights: what a save now writes is step `good.step`'s state.
+      this.step = good.step;
+    }
+    this.loss = loss;
+    this.epochLoss = 0;
+    this.epochSteps = 0;
+    this.divergence = divergenceReport(step, loss, good?.step ?? null, weights?.learningRate ?? this.options.learningRate ?? null);
+    this.hooks.onDiverged?.(this.divergence);
+    // A stop that came in during the step wins: the caller has moved on.
+    const state = this.currentState as LoopState;
+    if (state === 'running' || state === 'paused') this.setState('diverged');
   }
 
   private result(): LoopResult {

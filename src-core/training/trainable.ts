@@ -14,6 +14,8 @@ import { NDArray } from '../ndarray';
 import type { Operation } from '../graph/operation';
 import type { Tensor } from '../graph/tensor';
 import type { DataSet } from '../datasets/dataset';
+import { FailedPreconditionError } from '../errors';
+import { allFinite, type GoodWeights, type NonFiniteDiagnosis, type ReplayBatch, type WeightSnapshot } from './divergence';
 
 export interface TrainableOptions {
   model: string;
@@ -24,9 +26,12 @@ export interface TrainableOptions {
   optimizer?: OptimizerName;
 }
 
-export class TrainableModel<Extras = null> {
+export class TrainableModel<Extras = null> implements GoodWeights {
   readonly graph = new Graph();
   readonly name: string;
+  /** The rate the model's update was built with. */
+  readonly learningRate: number;
+  readonly optimizer: OptimizerName;
   readonly model: BuiltModel;
   readonly variables: Tensor[];
   /** Saves and restores every variable, optimizer slots included. */
@@ -45,11 +50,10 @@ export class TrainableModel<Extras = null> {
     const entry = modelEntry(options.model);
     this.name = options.model;
     this.backend = options.backend;
+    this.learningRate = options.learningRate ?? entry.defaultLearningRate;
+    this.optimizer = options.optimizer ?? entry.defaultOptimizer;
     const built = withDefaultGraph(this.graph, () => {
-      const model = entry.build({
-        learningRate: options.learningRate ?? entry.defaultLearningRate,
-        optimizer: options.optimizer ?? entry.defaultOptimizer,
-      });
+      const model = entry.build({ learningRate: this.learningRate, optimizer: this.optimizer });
       // Taken after the model, so they cover the optimizer's state as well as the weights.
       const variables = global_variables();
       const init = global_variables_initializer();
@@ -106,6 +110,66 @@ export class TrainableModel<Extras = null> {
   async writeVariables(session: Session, values: NDArray[]): Promise<void> {
     if (values.length === 0) return;
     await session.run(this.restoreOp, this.restoreFeeds.map((p, i): [Tensor, NDArray] => [p, values[i]]));
+  }
+
+  /** GoodWeights: host copies of every variable (optimizer slots included), or null when any is not finite. */
+  async snapshot(step: number): Promise<WeightSnapshot | null> {
+    const values = await this.readVariables();
+    return allFinite(values) ? { step, values } : null;
+  }
+
+  /** GoodWeights: puts a snapshot's values back into the session. */
+  async write(snapshot: WeightSnapshot): Promise<void> {
+    await this.writeVariables(this.session, [...snapshot.values]);
+  }
+
+  /** Whether every variable of the session is finite now: nothing non-finite may be saved. */
+  async weightsFinite(): Promise<boolean> {
+    return allFinite(await this.readVariables());
+  }
+
+  /**
+   * GoodWeights: from `from`, trains `batches` again, each step on a checking plan
+   * (Session.findNonFinite), and stops at the first step with a non-finite value; the session holds
+   * `from` again afterwards, whatever happened.
+   */
+  async replay(from: WeightSnapshot, batches: readonly ReplayBatch[]): Promise<NonFiniteDiagnosis> {
+    const { model } = this;
+    await this.write(from);
+    try {
+      for (const b of batches) {
+        const feeds: [Tensor, NDArray][] = [[model.x, this.imagesFor(b.images)], [model.labels, b.labels]];
+        const found = await this.session.findNonFinite({ train: model.trainOp, loss: model.loss }, feeds);
+        if (found === null) continue;
+        return {
+          step: b.step,
+          node: { name: found.node, op: found.op, shape: found.shape },
+          inputs: found.inputs.map((i) => ({ name: i.name, op: i.op, note: i.note })),
+          message: `replaying step ${b.step} from the weights of step ${from.step}: ${found.message}`,
+        };
+      }
+      const last = batches.length > 0 ? batches[batches.length - 1].step : from.step;
+      return {
+        step: last, node: null, inputs: [],
+        message: `replaying steps ${from.step + 1} to ${last} from the weights of step ${from.step} on an unfused plan gave only finite values: the divergence did not reproduce there`,
+      };
+    } finally {
+      await this.write(from);
+    }
+  }
+
+  /**
+   * Takes every variable's value (optimizer slots included) from `other`, a model of the same
+   * definition built with other settings (another learning rate): training goes on where it was.
+   */
+  async adoptVariables(other: TrainableModel<unknown>): Promise<void> {
+    const mismatch = this.variables.findIndex((v, i) => other.variables[i]?.op.name !== v.op.name);
+    if (mismatch >= 0 || other.variables.length !== this.variables.length) {
+      throw new FailedPreconditionError(
+        `adoptVariables: model '${other.name}' (${other.variables.length} variables) does not match '${this.name}' (${this.variables.length}); first difference at variable ${mismatch >= 0 ? `'${this.variables[mismatch].op.name}'` : mismatch}`,
+      );
+    }
+    await this.writeVariables(this.session, await other.readVariables());
   }
 
   /**
