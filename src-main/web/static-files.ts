@@ -1,7 +1,8 @@
-/** Serves the built renderer (out/renderer) read-only, confined to its folder, with a strict CSP header. */
+/** Serves the built renderer (out/renderer) read-only, confined to its folder, with the security headers on every answer. */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { securityHeaders } from './http-policy';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -13,17 +14,14 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    `connect-src 'self' ws://127.0.0.1:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+/** A short plain-text answer with the security headers (errors, refusals). */
+export function answer(res: ServerResponse, port: number, status: number, text: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { ...securityHeaders(port), 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /**
@@ -32,7 +30,8 @@ export function contentSecurityPolicy(port: number): string {
  */
 export function requestPathname(target: string | undefined): string | null {
   try {
-    return decodeURIComponent(new URL(target ?? '/', 'http://127.0.0.1').pathname);
+    const pathname = decodeURIComponent(new URL(target ?? '/', 'http://127.0.0.1').pathname);
+    return pathname.includes('\0') ? null : pathname;
   } catch {
     return null;
   }
@@ -40,30 +39,28 @@ export function requestPathname(target: string | undefined): string | null {
 
 export async function serveStatic(root: string, port: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405).end();
+    res.setHeader('Allow', 'GET, HEAD');
+    answer(res, port, 405, 'method not allowed');
     return;
   }
   const pathname = requestPathname(req.url);
   if (pathname === null) {
-    res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request: malformed path');
+    answer(res, port, 400, 'bad request: malformed path');
     return;
   }
   const relative = normalize(pathname === '/' ? 'index.html' : pathname.slice(1));
   const file = join(root, relative);
   if (relative.startsWith('..') || !file.startsWith(root + sep)) {
-    res.writeHead(403).end();
+    answer(res, port, 403, 'forbidden');
     return;
   }
+  let body: Buffer;
   try {
-    const body = await readFile(file);
-    res.writeHead(200, {
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Security-Policy': contentSecurityPolicy(port),
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'no-store',
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    body = await readFile(file);
   } catch {
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    answer(res, port, 404, 'not found');
+    return;
   }
+  res.writeHead(200, { ...securityHeaders(port), 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
