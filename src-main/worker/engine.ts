@@ -13,17 +13,17 @@ import type { OptimizerName } from '../../src-core/models';
 import { DEFAULT_LEARNING_RATES } from '../../src-core/models/optimizer-choice';
 import { Autosaver } from './autosave';
 import { backendOffer } from './backend-offer';
-import { compareBackends } from './compare';
+import { CompareRunner } from './compare-runner';
 import { opCoverage } from './coverage';
 import { loadData } from './datasets';
 import { inspectSnapshot } from './inspect';
-import { Lock, yieldToEventLoop } from './lock';
+import { Lock } from './lock';
 import { modelCode } from './model-code';
 import { inspectNode, type InspectBatch } from './node-values';
 import { ModelRuntime } from './model-runtime';
-import { predict } from './predict';
+import { nothingDrawn, predict } from './predict';
 import { Trainer } from './trainer';
-import { UserSet } from './user-set';
+import { UserSet, userSetPathFor } from './user-set';
 
 export type WorkerChannel = Exclude<RequestChannel, HostChannel>;
 export type EmitEvent = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void;
@@ -43,12 +43,20 @@ export const NO_AUTOSAVE: WorkerData = { autosavePath: null, autosaveMs: 10_000 
 
 export class ComputeEngine {
   private readonly lock = new Lock();
-  private readonly userSet = new UserSet();
+  private readonly userSet: UserSet;
   private readonly trainer: Trainer;
+  private readonly compare = new CompareRunner();
   /** Used for predictions before any training started, so the Draw view always has a model. */
   private idleRuntime: ModelRuntime | null = null;
 
   constructor(emit: EmitEvent, options: WorkerData = NO_AUTOSAVE) {
+    // The user's drawings live beside the autosave, so a restarted worker (or app) has them again.
+    this.userSet = new UserSet(userSetPathFor(options.autosavePath));
+    try {
+      this.userSet.load();
+    } catch (e) {
+      console.error(`${e instanceof Error ? e.message : String(e)}; starting with an empty set`);
+    }
     // Only a session with a model is worth saving: a fresh worker restoring an autosave must not overwrite it.
     const autosaver = new Autosaver(options.autosavePath, options.autosaveMs, async (path) => {
       if (this.trainer.runtime !== null) await this.trainer.save(path);
@@ -70,7 +78,12 @@ export class ComputeEngine {
 
   handle<C extends WorkerChannel>(channel: C, payload: Req<C>): Promise<Res<C>> {
     const handler = this.handlers[channel] as (p: Req<C>) => Promise<Res<C>> | Res<C>;
-    return Promise.resolve(handler(payload));
+    // A handler that throws at once (a refused drawing) rejects like one that fails later.
+    try {
+      return Promise.resolve(handler(payload));
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   private readonly handlers: Handlers = {
@@ -87,21 +100,34 @@ export class ComputeEngine {
       optimizerRates: { ...DEFAULT_LEARNING_RATES },
       progress: this.trainer.progress(),
       userSetSize: this.userSet.size,
+      userSetCapacity: this.userSet.capacity,
     }),
     'train:start': async (config) => {
       await this.trainer.start(config);
       return OK;
     },
-    'train:pause': () => (this.trainer.pause(), OK),
+    // Stop and pause end a running comparison too: the user wants the machine back.
+    'train:pause': () => (this.compare.cancel(), this.trainer.pause(), OK),
     'train:resume': async ({ learningRate }) => (await this.trainer.resume(learningRate), OK),
     'train:diagnose': () => this.trainer.diagnose(),
-    'train:stop': () => (this.trainer.stop(), OK),
+    'train:stop': () => (this.compare.cancel(), this.trainer.stop(), OK),
     'train:set-backend': async ({ backend }) => ({ backend, variablesMoved: await this.trainer.switchBackend(backend) }),
     predict: async (request) => {
+      const empty = nothingDrawn(request, this.trainer.step, this.trainer.runtime?.name ?? null);
+      if (empty !== null) return empty;
       const runtime = await this.currentRuntime();
       return this.lock.run(() => predict(runtime, request, this.trainer.step));
     },
-    'userset:add': ({ pixels, label }) => ({ size: this.userSet.add(pixels, label) }),
+    'userset:add': ({ pixels, label }) => {
+      const id = this.userSet.add(pixels, label);
+      return { size: this.userSet.size, id };
+    },
+    'userset:list': ({ offset, limit }) => ({
+      total: this.userSet.size,
+      capacity: this.userSet.capacity,
+      drawings: this.userSet.list(offset, limit).map((d) => ({ id: d.id, label: d.label, pixels: Array.from(d.pixels) })),
+    }),
+    'userset:delete': ({ id }) => (this.userSet.delete(id), { size: this.userSet.size }),
     'inspect:snapshot': async ({ misclassifiedLimit }) => {
       const runtime = await this.currentRuntime();
       const data = this.trainer.data ?? loadData(null, runtime.model.flatten);
@@ -111,8 +137,22 @@ export class ComputeEngine {
       const runtime = await this.currentRuntime();
       return this.lock.run(async () => inspectNode(runtime, this.inspectBatch(runtime), this.trainer.step, node, bins));
     },
-    // Holds the lock for the whole comparison, so live training pauses rather than skewing the timings.
-    'compare:run': (request) => this.lock.run(() => compareBackends(request, yieldToEventLoop)),
+    // In its own thread and without the lock: training goes on beside it (the caption says so).
+    'compare:run': async (request) => {
+      const training = (): boolean => this.trainer.state === 'running';
+      const trainingAtStart = training();
+      const { rows, cancelled, budgetMsPerBackend } = await this.compare.run(request);
+      const caption = {
+        model: request.model,
+        steps: request.steps,
+        batchSize: request.batchSize,
+        budgetSecondsPerBackend: budgetMsPerBackend / 1000,
+        sharedWithTraining: trainingAtStart || training(),
+        cancelled,
+      };
+      return { rows, caption };
+    },
+    'compare:cancel': () => ({ cancelled: this.compare.cancel() }),
     'compare:coverage': () => opCoverage(),
   };
 

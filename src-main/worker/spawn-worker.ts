@@ -16,7 +16,7 @@ export function spawnComputeWorker(data?: WorkerData): Worker {
 }
 
 /** Runs a TypeScript worker module by registering tsx's ESM loader inside the thread first. */
-export function spawnTsWorker(entry: URL, data?: WorkerData): Worker {
+export function spawnTsWorker(entry: URL, data?: unknown): Worker {
   // require.resolve picks tsx's CommonJS build; the ESM twin sits beside it and is what `import` needs.
   const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
   const boot = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(entry.href)});`;
