@@ -4,6 +4,8 @@
  */
 import './api/tensor-methods';
 import * as nnOps from './api/tf-nn';
+import * as nnExtra from './api/tf-nn-activations';
+import * as losses from './api/losses';
 import * as layers from './api/layers';
 import * as convLayers from './api/conv-layers';
 import * as train from './api/train';
@@ -14,6 +16,8 @@ import { Session as SessionClass, type SessionOptions } from './session';
 
 export * from './api/tf-math';
 export * from './api/tf-array';
+export * from './api/tf-array-extra';
+export * from './api/tf-math-extra';
 export { random_normal, truncated_normal, random_uniform, set_random_seed } from './api/random';
 import { VariableFn, type Variable as VariableClass } from './api/variables';
 import { Tensor as TensorClass } from './graph/tensor';
@@ -32,10 +36,11 @@ export { NDArray } from './ndarray';
 export type { DType } from './graph/dtype';
 export type { Shape } from './graph/shape';
 export type { Fetch, FetchResult, FeedDict, RunOptions, SessionOptions } from './session';
-export { errors, np, Graph, train };
+export { errors, np, Graph, train, losses };
 /** tf.nn: TF-1's ops plus tinyflow's automatic layers. */
 export const nn = {
   ...nnOps,
+  ...nnExtra,
   linear: layers.linear,
   flatten_layer: layers.flatten_layer,
   mean_sparse_softmax_cross_entropy_with_logits: layers.mean_sparse_softmax_cross_entropy_with_logits,

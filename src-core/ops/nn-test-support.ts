@@ -27,6 +27,7 @@ export const NN_OP_GROUPS = {
   array: ['ConcatV2', 'ConcatSlice', 'Slice', 'SliceGrad', 'ExpandDims', 'Squeeze', 'OneHot'],
   random: ['RandomUniform', 'RandomStandardNormal', 'TruncatedNormal'],
   flatten: ['Flatten'],
+  arrayExtra: ['Tile', 'TileGrad', 'Pad', 'PadGrad', 'Shape', 'Size', 'Rank'],
 } as const;
 
 export const NN_OP_TYPES: readonly string[] = Object.values(NN_OP_GROUPS).flat();
