@@ -11,7 +11,7 @@ type CompareField = keyof typeof COMPARE_FIELD_LIMITS;
 
 /** The table's caption in words: what ran, and why its timings may be lower than the machine's. */
 export function captionText(c: CompareCaption): string {
-  const parts = [`${c.model}, ${c.steps} steps of batch ${c.batchSize} on each backend (at most ${c.budgetSecondsPerBackend} s each)`];
+  const parts = [`${c.model}, ${c.steps} steps of batch ${c.batchSize} on each backend (at most ${Number(c.budgetSecondsPerBackend.toPrecision(2))} s each)`];
   if (c.sharedWithTraining) parts.push('training was running at the same time and shared the CPU cores, so these timings are lower than on an idle machine');
   if (c.cancelled) parts.push('cancelled: the rows show what ran before the cancel');
   return parts.join('; ');
