@@ -3,9 +3,10 @@
  * src-core stays free of Node imports. Writes are atomic: a temp file in the same directory, fsync, then
  * rename over the target, so a crash at any point leaves either the old file or the new one, never a mix.
  */
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DataLossError, InternalError, NotFoundError, OpError, ResourceExhaustedError } from '../errors';
+import { decodeTensors, parseSafetensorsHeader, safetensorsHeaderLength, type DecodedCheckpoint, type SafetensorsLayout } from './safetensors';
 
 /** Writes `chunks` to `path` atomically; on any failure the temp file is removed and `path` is untouched. */
 export async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
@@ -30,6 +31,61 @@ export async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array>
     throw error instanceof OpError ? error : ioError(error, `writing checkpoint '${path}' failed`);
   }
   await syncDirectory(dir);
+}
+
+/**
+ * Reads a safetensors checkpoint header first: its length is bounded and checked against the file's size,
+ * the layout is checked, and only then is the data section read. A hostile header costs a few reads.
+ */
+export async function readSafetensorsFile(path: string): Promise<DecodedCheckpoint> {
+  return withCheckpoint(path, async (handle, size) => {
+    const layout = await readLayout(handle, size, path);
+    const data = await readExactly(handle, path, layout.dataStart, size - layout.dataStart);
+    return { tensors: decodeTensors(layout, data), metadata: layout.metadata };
+  });
+}
+
+/** A checkpoint's `__metadata__` alone, without reading its tensors (listing a folder of checkpoints). */
+export async function readSafetensorsMetadata(path: string): Promise<Record<string, string>> {
+  return withCheckpoint(path, async (handle, size) => (await readLayout(handle, size, path)).metadata);
+}
+
+async function readLayout(handle: FileHandle, size: number, path: string): Promise<SafetensorsLayout> {
+  const headerLength = safetensorsHeaderLength(await readExactly(handle, path, 0, Math.min(8, size)), size, path);
+  return parseSafetensorsHeader(await readExactly(handle, path, 8, headerLength), size, path);
+}
+
+async function withCheckpoint<T>(path: string, read: (handle: FileHandle, size: number) => Promise<T>): Promise<T> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw readError(error, path);
+  }
+  try {
+    return await read(handle, (await handle.stat()).size);
+  } catch (error) {
+    throw error instanceof OpError ? error : readError(error, path);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+async function readExactly(handle: FileHandle, path: string, position: number, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(out, done, Math.min(length - done, 0x4000_0000), position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  if (done < length) throw new DataLossError(`checkpoint '${path}' shrank while it was read: expected ${length} bytes at offset ${position}, got ${done}`);
+  return out;
+}
+
+function readError(error: unknown, path: string): OpError {
+  if (errnoOf(error) === 'ENOENT') return new NotFoundError(`checkpoint '${path}' does not exist`);
+  return new DataLossError(`checkpoint '${path}' could not be read: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 export async function readCheckpointFile(path: string): Promise<Uint8Array> {

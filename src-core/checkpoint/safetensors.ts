@@ -5,7 +5,7 @@
  */
 import { DataLossError, InvalidArgumentError } from '../errors';
 import type { DType, TypedArray } from '../graph/dtype';
-import { formatShape, numElements } from '../graph/shape';
+import { formatShape } from '../graph/shape';
 import { NDArray } from '../ndarray';
 
 export interface NamedArray {
@@ -21,14 +21,36 @@ export interface DecodedCheckpoint {
 const CODE_OF: Record<DType, string> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
 const DTYPE_OF: Record<string, DType> = { F32: 'float32', I32: 'int32', BOOL: 'bool' };
 const BYTES_PER: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
-/** A header larger than this is surely not a header (the reference implementation's limit). */
-const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * Bounds checked before the header is parsed or any tensor allocated. tinyflow's own headers are a few
+ * kB (the studio's metadata with the whole chart history stays well under 1 MiB); the reference
+ * implementation allows 100 MB, which takes seconds and gigabytes to parse.
+ */
+export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+export const MAX_TENSORS = 65_536;
+const MAX_RANK = 32;
 const METADATA_KEY = '__metadata__';
 
 interface HeaderEntry {
   dtype: string;
   shape: number[];
   data_offsets: [number, number];
+}
+
+/** One tensor's place in the data section, checked: known dtype, shape × dtype = its span, in bounds. */
+export interface TensorLayout {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly shape: number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+export interface SafetensorsLayout {
+  readonly tensors: TensorLayout[];
+  readonly metadata: Record<string, string>;
+  /** Where the data section starts in the file: 8 + the header length. */
+  readonly dataStart: number;
 }
 
 /**
@@ -54,40 +76,91 @@ export function encodeSafetensors(tensors: readonly NamedArray[], metadata: Reco
   return [head, ...tensors.map(({ array }) => toLittleEndianBytes(array.data, array.dtype))];
 }
 
-/** Decodes a whole file; every inconsistency is a DataLossError naming the file and the sizes involved. */
-export function decodeSafetensors(bytes: Uint8Array, fileName: string): DecodedCheckpoint {
-  const fail = (why: string) => new DataLossError(`checkpoint '${fileName}' is corrupt or truncated: ${why}`);
-  if (bytes.length < 8) throw fail(`expected at least 8 bytes for the header length, found ${bytes.length}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength > MAX_HEADER_BYTES) throw fail(`header length ${headerLength} is implausible (file has ${bytes.length} bytes)`);
-  if (8 + headerLength > bytes.length) throw fail(`expected a ${headerLength}-byte header after the length, found ${bytes.length - 8} bytes`);
-  const header = parseHeader(bytes.subarray(8, 8 + headerLength), fail);
-  const dataStart = 8 + headerLength;
-  const dataBytes = bytes.length - dataStart;
+type Fail = (why: string) => DataLossError;
 
-  const tensors = new Map<string, NDArray>();
-  let end = 0;
-  for (const [name, entry] of Object.entries(header.entries)) {
-    const dtype = DTYPE_OF[entry.dtype];
-    if (!dtype) throw fail(`tensor '${name}' has dtype '${entry.dtype}'; tinyflow reads F32, I32 and BOOL`);
-    const [begin, stop] = entry.data_offsets;
-    const expected = numElements(entry.shape) * BYTES_PER[dtype];
-    if (stop - begin !== expected) {
-      throw fail(`tensor '${name}' of shape ${formatShape(entry.shape)} needs ${expected} bytes but its offsets span ${stop - begin}`);
-    }
-    if (stop > dataBytes) {
-      throw fail(`tensor '${name}' ends at byte ${stop} of the data but the file holds ${dataBytes} data bytes ` +
-        `(expected a file of at least ${dataStart + stop} bytes, found ${bytes.length})`);
-    }
-    end = Math.max(end, stop);
-    tensors.set(name, new NDArray(fromLittleEndianBytes(bytes.subarray(dataStart + begin, dataStart + stop), dtype), entry.shape, dtype));
+const failFor = (fileName: string): Fail => (why) => new DataLossError(`checkpoint '${fileName}' is corrupt or truncated: ${why}`);
+
+/**
+ * The header length from a file's first 8 bytes, checked against the bound and the file's size before
+ * anything of that length is read or allocated.
+ */
+export function safetensorsHeaderLength(first8: Uint8Array, fileSize: number, fileName: string): number {
+  const fail = failFor(fileName);
+  if (first8.length < 8 || fileSize < 8) throw fail(`expected at least 8 bytes for the header length, found ${Math.min(first8.length, fileSize)}`);
+  const length = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(MAX_HEADER_BYTES)) {
+    throw fail(`header length ${length} is implausible: tinyflow reads headers of at most ${MAX_HEADER_BYTES} bytes (the file has ${fileSize} bytes)`);
   }
-  if (end !== dataBytes) throw fail(`the header accounts for ${end} data bytes but the file holds ${dataBytes} (expected a file of ${dataStart + end} bytes, found ${bytes.length})`);
-  return { tensors, metadata: header.metadata };
+  const headerLength = Number(length);
+  if (8 + headerLength > fileSize) throw fail(`expected a ${headerLength}-byte header after the length, found ${fileSize - 8} bytes`);
+  return headerLength;
 }
 
-function parseHeader(raw: Uint8Array, fail: (why: string) => Error): { entries: Record<string, HeaderEntry>; metadata: Record<string, string> } {
+/**
+ * Parses and checks a header against the size of the file it came from: every tensor has a known dtype,
+ * a shape whose size matches its span, and the spans tile the data section exactly (in bounds,
+ * contiguous, no overlap, nothing left over), so decoding can trust every offset.
+ */
+export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number, fileName: string): SafetensorsLayout {
+  const fail = failFor(fileName);
+  const dataStart = 8 + headerBytes.length;
+  const dataBytes = fileSize - dataStart;
+  const { entries, metadata } = parseHeader(headerBytes, fail);
+  const tensors = entries.map(([name, entry]) => checkEntry(name, entry, dataBytes, fileSize, dataStart, fail));
+  // Sorted by span, each tensor must start where the previous one ended (zero-size ones may share a point).
+  const sorted = [...tensors].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  let previous: TensorLayout | null = null;
+  for (const t of sorted) {
+    if (t.begin < at && previous !== null) {
+      throw fail(`tensor '${t.name}' (data bytes ${t.begin}-${t.end}) overlaps tensor '${previous.name}' (data bytes ${previous.begin}-${previous.end})`);
+    }
+    if (t.begin > at) throw fail(`the data bytes ${at}-${t.begin} before tensor '${t.name}' belong to no tensor`);
+    at = t.end;
+    previous = t;
+  }
+  if (at !== dataBytes) {
+    throw fail(`the header accounts for ${at} data bytes but the file holds ${dataBytes} (expected a file of ${dataStart + at} bytes, found ${fileSize})`);
+  }
+  return { tensors, metadata, dataStart };
+}
+
+function checkEntry(name: string, entry: HeaderEntry, dataBytes: number, fileSize: number, dataStart: number, fail: Fail): TensorLayout {
+  const dtype = DTYPE_OF[entry.dtype];
+  if (!dtype) throw fail(`tensor '${name}' has dtype '${entry.dtype}'; tinyflow reads F32, I32 and BOOL`);
+  if (entry.shape.length > MAX_RANK) throw fail(`tensor '${name}' has rank ${entry.shape.length}; tinyflow reads at most rank ${MAX_RANK}`);
+  const [begin, end] = entry.data_offsets;
+  // Compared step by step so that a huge shape cannot overflow into a plausible size.
+  let expected = BYTES_PER[dtype];
+  for (const d of entry.shape) expected = Math.min(expected * d, Number.MAX_SAFE_INTEGER);
+  if (entry.shape.includes(0)) expected = 0;
+  if (end - begin !== expected) {
+    throw fail(`tensor '${name}' of shape ${formatShape(entry.shape)} (${entry.dtype}) needs ${expected} bytes but its offsets span ${end - begin}`);
+  }
+  if (end > dataBytes) {
+    throw fail(`tensor '${name}' ends at byte ${end} of the data but the file holds ${dataBytes} data bytes ` +
+      `(expected a file of at least ${dataStart + end} bytes, found ${fileSize})`);
+  }
+  return { name, dtype, shape: entry.shape, begin, end };
+}
+
+/** The tensors of a checked layout, read from the data section (the bytes after the header). */
+export function decodeTensors(layout: SafetensorsLayout, data: Uint8Array): Map<string, NDArray> {
+  const tensors = new Map<string, NDArray>();
+  for (const t of layout.tensors) {
+    tensors.set(t.name, new NDArray(fromLittleEndianBytes(data.subarray(t.begin, t.end), t.dtype), t.shape, t.dtype));
+  }
+  return tensors;
+}
+
+/** Decodes a whole file; every inconsistency is a DataLossError naming the file and the sizes involved. */
+export function decodeSafetensors(bytes: Uint8Array, fileName: string): DecodedCheckpoint {
+  const headerLength = safetensorsHeaderLength(bytes.subarray(0, 8), bytes.length, fileName);
+  const layout = parseSafetensorsHeader(bytes.subarray(8, 8 + headerLength), bytes.length, fileName);
+  return { tensors: decodeTensors(layout, bytes.subarray(layout.dataStart)), metadata: layout.metadata };
+}
+
+function parseHeader(raw: Uint8Array, fail: Fail): { entries: [string, HeaderEntry][]; metadata: Record<string, string> } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
@@ -95,18 +168,21 @@ function parseHeader(raw: Uint8Array, fail: (why: string) => Error): { entries: 
     throw fail(`the ${raw.length}-byte header is not valid JSON (${(e as Error).message})`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw fail('the header is not a JSON object');
-  const entries: Record<string, HeaderEntry> = {};
+  const all = Object.entries(parsed as Record<string, unknown>);
+  const tensorCount = all.length - (METADATA_KEY in parsed ? 1 : 0);
+  if (tensorCount > MAX_TENSORS) throw fail(`the header lists ${tensorCount} tensors; tinyflow reads at most ${MAX_TENSORS}`);
+  const entries: [string, HeaderEntry][] = [];
   let metadata: Record<string, string> = {};
-  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+  for (const [name, value] of all) {
     if (name === METADATA_KEY) {
-      if (value === null || typeof value !== 'object' || Object.values(value).some((v) => typeof v !== 'string')) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
         throw fail('__metadata__ must map strings to strings');
       }
       metadata = value as Record<string, string>;
       continue;
     }
     if (!isHeaderEntry(value)) throw fail(`the header entry of tensor '${name}' lacks a valid dtype, shape or data_offsets`);
-    entries[name] = value;
+    entries.push([name, value]);
   }
   return { entries, metadata };
 }
