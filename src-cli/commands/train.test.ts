@@ -62,6 +62,28 @@ describe('tinyflow train', () => {
     expect(jsonOf(out).testAccuracy).toBeGreaterThan(0.8);
   });
 
+  it('--lr 50 --batch 1 diverges: prints the message and where it broke, --save holds the last good (finite) weights, exit 1', async () => {
+    const path = join(dir, 'diverged.safetensors');
+    const { code, out } = await train(['--model', 'softmax', '--lr', '50', '--batch', '1', '--steps', '2000', '--backend', 'wasm', '--save', path]);
+    expect(code).toBe(1);
+    const m = /^training diverged at step (\d+) \(loss (NaN|-?Infinity)\); weights kept from step (\d+); try a learning rate below 5$/m.exec(out);
+    expect(m, out).not.toBeNull();
+    const [badStep, goodStep] = [Number(m?.[1]), Number(m?.[3])];
+    expect(badStep).toBeGreaterThan(goodStep);
+    expect(out).toMatch(/^replaying step \d+ from the weights of step \d+: the first non-finite value came from \w+ '[^']+' \[[\d,]+\]/m);
+    expect(out).toContain(`checkpoint saved to ${path} with the last good weights (step ${goodStep})`);
+    expect(out).not.toMatch(/NaN ·|accuracy NaN/);
+    const tensors = decodeSafetensors(readFileSync(path), path).tensors;
+    expect(tensors.size).toBeGreaterThan(0);
+    for (const [name, t] of tensors) expect([...t.data].every(Number.isFinite), name).toBe(true);
+  });
+
+  it('runs on the fastest available backend when none is named, as tf.Session() does (wasm here)', async () => {
+    const { code, out } = await train(['--model', 'softmax', '--steps', '5', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(out).backend).toBe('wasm');
+  });
+
   it('rejects an unknown optimizer, conflicting data options and a missing checkpoint', async () => {
     await expect(trainCommand(['--optimizer', 'rmsprop'])).rejects.toThrow(UsageError);
     await expect(trainCommand(['--optimizer', 'rmsprop'])).rejects.toThrow(/unknown optimizer 'rmsprop'; available: sgd, momentum, adam/);

@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { get_mnist, MNIST_IMAGE_SHAPE } from '../../src-core/datasets';
 import { MODELS, OPTIMIZER_NAMES, isOptimizerName, modelEntry, type OptimizerName } from '../../src-core/models';
 import { DEFAULT_LEARNING_RATES } from '../../src-core/models/optimizer-choice';
-import { trainModel } from '../../src-core/training/train-loop';
-import { backendInfo, registeredBackends } from '../../backends';
+import { trainModel, type TrainResult } from '../../src-core/training/train-loop';
+import { availableBackends, backendInfo, registeredBackends } from '../../backends';
 import { UnavailableError } from '../../src-core/errors';
 import { UsageError, parseNumber } from '../usage';
 import { trainReporter } from './train-report';
@@ -23,7 +23,7 @@ export const TRAIN_USAGE = `tinyflow train [options]
   --batch B         batch size (default 100)
   --lr X            learning rate (default: the model's, or the optimizer's when --optimizer changes it)
   --optimizer NAME  ${OPTIMIZER_NAMES.join(' | ')} (default: the model's: sgd for softmax, adam for mlp)
-  --backend NAME    compute backend (default cpu)
+  --backend NAME    compute backend (default: the fastest available here, as tf.Session() picks it)
   --data DIR        directory of MNIST / Fashion-MNIST IDX files (default: $TINYFLOW_DATA, else the bundled digits);
                     --data-dir is the same
   --save PATH       save a checkpoint (safetensors) at the end; Ctrl-C saves here too
@@ -43,7 +43,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       batch: { type: 'string', default: '100' },
       lr: { type: 'string' },
       optimizer: { type: 'string' },
-      backend: { type: 'string', default: 'cpu' },
+      backend: { type: 'string' },
       data: { type: 'string' },
       'data-dir': { type: 'string' },
       save: { type: 'string' },
@@ -58,12 +58,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (values.data !== undefined && values['data-dir'] !== undefined && values.data !== values['data-dir']) {
     throw new UsageError('--data and --data-dir are the same option; give one');
   }
-  if (!registeredBackends().includes(values.backend as string)) {
+  if (values.backend !== undefined && !registeredBackends().includes(values.backend)) {
     throw new UsageError(`unknown backend '${values.backend}'; available: ${registeredBackends().join(', ')}`);
   }
   const optimizer = parseOptimizer(values.optimizer, entry.defaultOptimizer);
   // Before loading data: a backend that cannot start here (no SIMD, no GPU) is reported with its reason.
-  const status = await backendInfo(values.backend as string);
+  const backend = values.backend ?? (await fastestAvailableBackend());
+  const status = await backendInfo(backend);
   if (!status.available) throw new UnavailableError(`backend '${status.name}' is unavailable: ${status.reason}`);
   const steps = values.steps !== undefined ? parseNumber('--steps', values.steps, { integer: true, min: 0 }) : undefined;
   const epochs = values.epochs !== undefined ? parseNumber('--epochs', values.epochs, { integer: true, min: 1 }) : undefined;
@@ -75,7 +76,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     batchSize: parseNumber('--batch', values.batch as string, { integer: true, min: 1 }),
     learningRate: values.lr !== undefined ? parseNumber('--lr', values.lr, { min: 0 }) : defaultRate,
     optimizer,
-    backend: values.backend as string,
+    backend,
     evalEvery: values['eval-every'] !== undefined ? parseNumber('--eval-every', values['eval-every'], { integer: true, min: 1 }) : undefined,
     savePath: values.save,
     resumePath: values.resume,
@@ -110,14 +111,38 @@ export async function trainCommand(argv: string[]): Promise<number> {
     report.stop();
   }
   if (json) {
-    console.log(JSON.stringify({ ...config, ...result, loadSeconds }, null, 2));
+    // JSON has no NaN: a diverged loss is written as the string "NaN" rather than a silent null.
+    console.log(JSON.stringify({ ...config, ...result, loadSeconds }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
   } else {
-    console.log(`test accuracy ${result.testAccuracy.toFixed(4)} · final loss ${result.finalLoss.toFixed(4)} · ` +
-      `${result.steps} steps in ${result.trainSeconds.toFixed(2)} s (${result.stepsPerSecond.toFixed(0)} steps/s, ` +
-      `${((result.stepsPerSecond * config.batchSize) / 1000).toFixed(1)}k examples/s)`);
-    if (result.savedPath !== undefined) console.log(`checkpoint saved to ${result.savedPath}`);
+    for (const line of resultLines(result, config.batchSize)) console.log(line);
   }
+  if (result.divergence) return 1;
   return result.interrupted ? 130 : 0;
+}
+
+/** The closing lines: the divergence and its diagnosis first when there was one, then accuracy and speed. */
+function resultLines(result: TrainResult, batchSize: number): string[] {
+  const lines: string[] = [];
+  if (result.divergence) {
+    lines.push(result.divergence.message);
+    if (result.diagnosis) lines.push(result.diagnosis.message);
+  }
+  const accuracy = result.testAccuracy === null ? 'no test accuracy (the test split has no examples)' : `test accuracy ${result.testAccuracy.toFixed(4)}`;
+  const loss = result.divergence ? `at step ${result.steps}` : `final loss ${result.finalLoss.toFixed(4)}`;
+  lines.push(`${accuracy} · ${loss} · ${result.steps} steps in ${result.trainSeconds.toFixed(2)} s (${result.stepsPerSecond.toFixed(0)} steps/s, ` +
+    `${((result.stepsPerSecond * batchSize) / 1000).toFixed(1)}k examples/s)`);
+  if (result.savedPath !== undefined) {
+    lines.push(result.divergence ? `checkpoint saved to ${result.savedPath} with the last good weights (step ${result.steps})` : `checkpoint saved to ${result.savedPath}`);
+  }
+  if (result.saveSkipped !== undefined) lines.push(result.saveSkipped);
+  return lines;
+}
+
+/** What a plain `tf.Session()` would run on: the highest-priority backend that starts here. */
+async function fastestAvailableBackend(): Promise<string> {
+  const usable = (await availableBackends()).find((b) => b.available);
+  if (!usable) throw new UnavailableError('no backend is available here; see `tinyflow info`');
+  return usable.name;
 }
 
 function parseOptimizer(given: string | undefined, fallback: OptimizerName): OptimizerName {

@@ -7,6 +7,7 @@
 import type { DataSet } from '../datasets/dataset';
 import { InvalidArgumentError } from '../errors';
 import type { OptimizerName } from '../models';
+import type { DivergenceReport, NonFiniteDiagnosis } from './divergence';
 import { TrainingLoop, type EpochReport, type StepReport } from './loop';
 import { TrainableModel } from './trainable';
 
@@ -14,6 +15,7 @@ export type { EpochReport };
 export { TrainingLoop, type LoopHooks, type LoopOptions, type LoopResult, type LoopState, type LoopTarget, type StepReport } from './loop';
 export { TrainableModel, type TrainableOptions } from './trainable';
 export { ProgressThrottle, type SeriesPoint, type ThrottledUpdate } from './throttle';
+export type { DivergenceReport, NonFiniteDiagnosis, GoodWeights, WeightSnapshot, ReplayBatch } from './divergence';
 
 export interface TrainConfig {
   model: string;
@@ -40,15 +42,24 @@ export interface TrainConfig {
 export type TrainProgress = StepReport;
 
 export interface TrainResult {
+  /** The step the model's weights are at (after a divergence: the last good step). */
   steps: number;
+  /** The last loss read: NaN or ±Infinity when training diverged. */
   finalLoss: number;
-  testAccuracy: number;
+  /** null when there is no finite accuracy (an empty test split). */
+  testAccuracy: number | null;
   trainSeconds: number;
   stepsPerSecond: number;
   /** True when the signal stopped training before `steps`. */
   interrupted: boolean;
   /** The checkpoint written, if any. */
   savedPath?: string;
+  /** Set when a step's loss was not finite: training ended there, on the last good weights. */
+  divergence?: DivergenceReport;
+  /** The replay of the diverging step with checks (when the divergence had good weights to replay from). */
+  diagnosis?: NonFiniteDiagnosis;
+  /** Why a requested checkpoint was not written (the weights were not finite). */
+  saveSkipped?: string;
 }
 
 export interface TrainData {
@@ -91,6 +102,9 @@ export async function trainModel(
         // keep an abort (a SIGINT handler) from ever running: let events in between steps.
         yieldBetweenSteps: config.signal ? yieldToEvents : undefined,
         signal: config.signal,
+        // A run with nobody to resume it ends at a divergence, on the last good weights.
+        weights: trainable,
+        endOnDivergence: true,
       },
       { onStep: onProgress, onEpoch },
     );
@@ -98,13 +112,20 @@ export async function trainModel(
     const run = await loop.run();
     if (run.state === 'failed') throw run.error;
     const trainSeconds = (performance.now() - started) / 1000;
-    const interrupted = run.step < totalSteps;
-    const finalAccuracy = await evaluate();
+    const divergence = run.divergence;
+    const diagnosis = divergence?.lastGoodStep != null ? await loop.diagnose() : undefined;
+    const interrupted = divergence === undefined && run.step < totalSteps;
+    const accuracy = data.test.num_examples > 0 ? await evaluate() : NaN;
     const path = config.savePath ?? (interrupted ? config.interruptSavePath : undefined);
-    const savedPath = path === undefined ? undefined : await trainable.save(path);
+    // Never a non-finite checkpoint: after a divergence the session holds the last good weights, or none.
+    const finite = path !== undefined && (await trainable.weightsFinite());
+    const savedPath = path !== undefined && finite ? await trainable.save(path) : undefined;
+    const saveSkipped = path !== undefined && !finite ? `not saved to ${path}: the weights are not finite (no good step to go back to)` : undefined;
+    const stepsRun = run.stepsRun;
     return {
-      steps: run.step, finalLoss: run.loss ?? NaN, testAccuracy: finalAccuracy, trainSeconds,
-      stepsPerSecond: run.step / Math.max(trainSeconds, 1e-9), interrupted, savedPath,
+      steps: run.step, finalLoss: run.loss ?? NaN, testAccuracy: Number.isFinite(accuracy) ? accuracy : null, trainSeconds,
+      stepsPerSecond: stepsRun / Math.max(trainSeconds, 1e-9), interrupted, savedPath,
+      ...(divergence ? { divergence } : {}), ...(diagnosis ? { diagnosis } : {}), ...(saveSkipped ? { saveSkipped } : {}),
     };
   } finally {
     trainable.close();
