@@ -17,8 +17,9 @@ export function buildApp(): void {
  * Starts `node out/main/web-host.js` on a free port and resolves to its token URL; its user-data
  * directory (checkpoints, autosave, recent files) is a fresh temp folder, never the user's own.
  */
-export function startWebHost(): Promise<{ url: string; child: ChildProcess; home: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'tinyflow-e2e-home-'));
+export function startWebHost(options: { home?: string } = {}): Promise<{ url: string; child: ChildProcess; home: string }> {
+  // A given home: a restarted host finds what the previous one saved there (autosave, checkpoints).
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'tinyflow-e2e-home-'));
   const env = { ...process.env, TINYFLOW_STUDIO_HOME: home };
   const child = spawn(process.execPath, [join(ROOT, 'out/main/web-host.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolveUrl, reject) => {
