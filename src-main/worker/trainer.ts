@@ -8,6 +8,7 @@ import type { MnistDataSets } from '../../src-core/datasets';
 import type { NDArray } from '../../src-core';
 import type { FailoverEvent } from '../../src-core/session';
 import { TrainingLoop, type LoopState } from '../../src-core/training/loop';
+import type { DivergenceReport } from '../../src-core/training/divergence';
 import { ProgressThrottle, type ThrottledUpdate } from '../../src-core/training/throttle';
 import type { Restored } from '../../src-app-api/checkpoint-schemas';
 import type { Diagnosis, History, Progress, TrainConfig, TrainState } from '../../src-app-api/schemas';
@@ -50,6 +51,8 @@ export class Trainer {
   /** What the charts have shown this session: persisted with checkpoints, handed to a reloaded page. */
   private history: History = { loss: [], accuracy: [] };
   private readonly throttle: ProgressThrottle<ProgressCore>;
+  /** The last autosave's failure (or why it wrote nothing), shown on progress; null once one succeeds. */
+  private autosaveError: string | null = null;
 
   constructor(
     private readonly lock: Lock,
@@ -58,6 +61,11 @@ export class Trainer {
     private readonly autosaver: Autosaver,
   ) {
     this.throttle = new ProgressThrottle((u) => this.send(u));
+    autosaver.onOutcome((error) => {
+      if (error === this.autosaveError) return;
+      this.autosaveError = error;
+      this.report(true);
+    });
   }
 
   get state(): TrainState {
@@ -96,14 +104,19 @@ export class Trainer {
     // Taken now: a session being replaced is saved as itself, not with its successor's (absent) loop.
     const loop = this.loop;
     return this.lock.run(async () => {
+      // Checked before anything is written: a save never leaves a non-finite checkpoint behind (after a
+      // divergence the session holds the last good weights again, so this only refuses truly broken ones).
+      if (!(await runtime.weightsFinite())) {
+        throw new Error(`checkpoint:save: the model's weights hold NaN or Infinity (step ${loop?.step ?? 0}); nothing was written`);
+      }
       const meta: CheckpointMeta = {
         format: 'tinyflow-studio-checkpoint',
         version: 1,
         config: { ...config, backend: runtime.backend },
         step: loop?.step ?? 0,
         totalSteps: this.totalSteps,
-        loss: loop?.loss ?? null,
-        testAccuracy: loop?.testAccuracy ?? null,
+        loss: finiteOrNull(loop?.loss),
+        testAccuracy: finiteOrNull(loop?.testAccuracy),
         savedAt: new Date().toISOString(),
         history: this.history,
       };
@@ -116,15 +129,51 @@ export class Trainer {
     if (this.loop?.pause()) void this.autosaver.now();
   }
 
-  /** Resumes a paused or diverged session; `learningRate` rebuilds the update with a new rate, keeping the optimizer's slots. */
+  /**
+   * Resumes a paused or diverged session. With a new `learningRate` the model's update is rebuilt with
+   * it (a new runtime on the same backend that takes over every variable, optimizer slots included) and
+   * training goes on from the same step and curves.
+   */
   async resume(learningRate?: number): Promise<void> {
-    if (learningRate !== undefined) throw new Error('train:resume: a new learning rate is not supported yet');
-    this.loop?.resume();
+    const { loop, runtime, config } = this;
+    if (learningRate === undefined || loop === null || runtime === null || config === null || learningRate === runtime.learningRate) {
+      loop?.resume();
+      return;
+    }
+    if (loop.state !== 'paused' && loop.state !== 'diverged') {
+      throw new Error(`train:resume: a new learning rate applies to a paused or diverged session; this one is ${loop.state}`);
+    }
+    const next = new ModelRuntime(config.model, learningRate, runtime.backend, config.optimizer);
+    try {
+      await this.lock.run(async () => {
+        await next.initialize();
+        await next.adoptVariables(runtime);
+      });
+    } catch (e) {
+      next.close();
+      throw e;
+    }
+    if (this.loop !== loop || this.runtime !== runtime) {
+      // Another session took over while the new one was built: it is not ours to resume.
+      next.close();
+      throw new Error('train:resume: the session was replaced meanwhile; nothing was resumed');
+    }
+    this.throttle.flush();
+    const history = this.history;
+    loop.abandon();
+    await this.lock.run(async () => {
+      runtime.close();
+      this.runtime = next;
+    });
+    this.config = { ...config, learningRate };
+    this.begin({ startStep: loop.step, startPaused: false, loss: finiteOrNull(loop.loss), testAccuracy: loop.testAccuracy, history });
   }
 
-  /** Replays the diverging step with checks; see TrainingLoop.diagnose. */
+  /** Replays the diverging step from the last good weights with every node checked; names the first non-finite one. */
   async diagnose(): Promise<Diagnosis> {
-    throw new Error('train:diagnose: training has not diverged; there is no step to diagnose');
+    const loop = this.loop;
+    if (loop === null) throw new Error('train:diagnose: no session is loaded; start training first');
+    return loop.diagnose();
   }
 
   stop(): void {
@@ -200,6 +249,8 @@ export class Trainer {
         evalAtEpochEnd: true,
         exclusive: (fn) => this.lock.run(fn),
         yieldBetweenSteps: yieldToEventLoop,
+        // Host copies of the last good weights, written back when a loss turns non-finite.
+        weights: runtime,
       },
       {
         onStep: (r) => {
@@ -226,8 +277,20 @@ export class Trainer {
 
   private onState(state: LoopState, error: unknown): void {
     if (state === 'failed') this.error = error instanceof Error ? error.message : String(error);
+    if (state === 'diverged') this.rewindCharts(this.loop?.divergence ?? null);
     this.report(true);
+    // The session holds the last good weights again: the autosave keeps them (and their step).
+    if (state === 'diverged') void this.autosaver.now();
     if (state === 'finished') void this.autosaver.now();
+  }
+
+  /** After a divergence the session is back at the last good step: the curves past it are dropped. */
+  private rewindCharts(divergence: DivergenceReport | null): void {
+    if (divergence?.lastGoodStep == null) return;
+    const upTo = divergence.lastGoodStep;
+    this.throttle.flush();
+    const keep = (points: [number, number][]) => points.filter(([s]) => s <= upTo);
+    this.throttle.restart({ loss: keep(this.history.loss), accuracy: keep(this.history.accuracy) });
   }
 
   private send(update: ThrottledUpdate<ProgressCore>): void {
@@ -257,16 +320,24 @@ export class Trainer {
       totalSteps: this.totalSteps,
       epoch: this.step / this.stepsPerEpoch,
       loss: loop?.loss ?? null,
-      testAccuracy: loop?.testAccuracy ?? null,
+      testAccuracy: finiteOrNull(loop?.testAccuracy),
       examplesPerSecond: trained > 0 ? stepsPerSecond * (c?.batchSize ?? 0) : 0,
       etaSeconds: active && trained > 0 ? (this.totalSteps - this.step) / stepsPerSecond : null,
       error: this.error,
       restored: this.restored,
       failover: failoverOf(this.runtime?.lastFailover ?? null),
-      divergence: null,
-      autosaveError: null,
+      divergence: divergenceOf(loop?.divergence ?? null),
+      autosaveError: this.autosaveError,
     };
   }
+}
+
+function finiteOrNull(value: number | null | undefined): number | null {
+  return value !== null && value !== undefined && Number.isFinite(value) ? value : null;
+}
+
+function divergenceOf(d: DivergenceReport | null): Progress['divergence'] {
+  return d === null ? null : { step: d.step, loss: d.loss, lastGoodStep: d.lastGoodStep, suggestedLearningRate: d.suggestedLearningRate, message: d.message };
 }
 
 function failoverOf(event: FailoverEvent | null): Progress['failover'] {
