@@ -38,6 +38,8 @@ describe('MNIST preprocessing', () => {
     await done;
     const predict = async (pixels: Float32Array) => {
       const { probabilities } = await client.call('predict', { pixels: Array.from(pixels), saliency: false });
+      // Every case is a real digit with ink: an empty-canvas answer (null) would be a failure here.
+      if (probabilities === null) throw new Error('predict answered "nothing drawn" for a real digit');
       return probabilities.indexOf(Math.max(...probabilities));
     };
     let same = 0;

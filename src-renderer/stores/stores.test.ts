@@ -53,8 +53,9 @@ describe('renderer stores over the real engine (in-process transport)', () => {
     const mnist = get_mnist({ flatten: true, onehot: false });
     const draw = useDrawStore();
     await draw.predict((mnist.test.images.data as Float32Array).slice(0, 784));
+    const probabilities = draw.prediction!.probabilities!;
     const p = draw.prediction!;
-    expect(p.probabilities.indexOf(Math.max(...p.probabilities))).toBe(mnist.test.labels.data[0]);
+    expect(probabilities.indexOf(Math.max(...probabilities))).toBe(mnist.test.labels.data[0]);
     expect(p.saliency).toHaveLength(784);
     await draw.addToUserSet(7);
     expect(draw.userSetSize).toBe(1);
