@@ -8,12 +8,18 @@ import type { Backend } from './interface';
 type OptionalKeys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? K : never }[keyof T];
 type MethodKeys<T> = { [K in keyof T]-?: NonNullable<T[K]> extends (...args: never[]) => unknown ? K : never }[keyof T];
 
+/**
+ * Optional data-dependent primitives (tf.where, tf.gather): not fusions, so listed apart; an op that
+ * needs one fails to compile, naming it, on a backend without it.
+ */
+export type SelectionKernel = 'select' | 'gather' | 'segmentSum';
 /** Optional kernels the compiler uses when present (readSync and lost are capabilities, not kernels). */
-export type FusedKernel = Exclude<OptionalKeys<Backend>, 'readSync' | 'lost'>;
+export type FusedKernel = Exclude<OptionalKeys<Backend>, 'readSync' | 'lost' | SelectionKernel>;
 /** Methods every backend must have. */
 export type RequiredMethod = Exclude<MethodKeys<Backend>, OptionalKeys<Backend>>;
 
 const FUSED: Record<FusedKernel, true> = { softmax: true, softmaxCrossEntropy: true, elementwise: true, matmulEpilogue: true };
+const SELECTION: Record<SelectionKernel, true> = { select: true, gather: true, segmentSum: true };
 const REQUIRED: Record<RequiredMethod, true> = {
   alloc: true, free: true, write: true, read: true, dispose: true,
   fill: true, cast: true, unary: true, binary: true, reduce: true, argReduce: true, matmul: true, stridedCopy: true,
@@ -21,6 +27,7 @@ const REQUIRED: Record<RequiredMethod, true> = {
 
 export const FUSED_KERNELS = Object.keys(FUSED) as FusedKernel[];
 export const REQUIRED_METHODS = Object.keys(REQUIRED) as RequiredMethod[];
+export const SELECTION_KERNELS = Object.keys(SELECTION) as SelectionKernel[];
 
 /** The fused kernels a backend implements. */
 export function fusedKernelsOf(backend: Backend): FusedKernel[] {

@@ -81,6 +81,33 @@ export interface MatMulArgs {
   readonly bBatchStride: number;
 }
 
+/**
+ * Elementwise selection with broadcasting: element `i` of the output (row-major over `shape`) is
+ * a[i·aStrides] where cond[i·condStrides] (bool) is non-zero, else b[i·bStrides]. Exact: the value not
+ * chosen is never read into the result (a NaN or Inf there cannot leak, as it would through
+ * cond·a + (1 - cond)·b). Strides are in elements, 0 on a broadcast axis.
+ */
+export interface SelectArgs {
+  readonly shape: readonly number[];
+  readonly condStrides: readonly number[];
+  readonly aStrides: readonly number[];
+  readonly bStrides: readonly number[];
+}
+
+/**
+ * Rows picked by int32 indices: `params` is viewed as [outer, axis, inner] and `indices` holds `count`
+ * entries. gather: out[o, j, i] = params[o, indices[j], i], and 0 where indices[j] is outside
+ * [0, axis) (the graph checks indices when it can; a kernel never reads out of bounds).
+ * segmentSum, its adjoint: out[o, s, i] = the sum of x[o, j, i] over the j with indices[j] = s, for
+ * out viewed as [outer, axis, inner] and x as [outer, count, inner]; out-of-range indices add nothing.
+ */
+export interface GatherArgs {
+  readonly outer: number;
+  readonly axis: number;
+  readonly inner: number;
+  readonly count: number;
+}
+
 /** Row-wise softmax over a [rows, cols] view; `log` gives log-softmax. */
 export interface SoftmaxArgs {
   readonly rows: number;
@@ -194,6 +221,15 @@ export interface Backend {
   elementwise?(inputs: readonly BackendBuffer[], out: BackendBuffer, args: ElementwiseArgs): void;
   /** matmul with a bias and activation applied to its output in the same call; `bias` is null without one. */
   matmulEpilogue?(a: BackendBuffer, b: BackendBuffer, bias: BackendBuffer | null, out: BackendBuffer, args: MatMulArgs, epilogue: MatMulEpilogue): void;
+
+  // ---- data-dependent selection (tf.where, tf.gather and its gradient); the built-in backends have
+  // them, and an op that needs one fails to compile, naming it, on a backend without it ----
+  /** See SelectArgs; a, b and out share a dtype, cond is bool. */
+  select?(cond: BackendBuffer, a: BackendBuffer, b: BackendBuffer, out: BackendBuffer, args: SelectArgs): void;
+  /** See GatherArgs; indices are int32, params and out share a dtype. */
+  gather?(params: BackendBuffer, indices: BackendBuffer, out: BackendBuffer, args: GatherArgs): void;
+  /** See GatherArgs; float32 or int32, indices int32. */
+  segmentSum?(x: BackendBuffer, indices: BackendBuffer, out: BackendBuffer, args: GatherArgs): void;
 }
 
 export type BackendFactory = () => Backend | Promise<Backend>;

@@ -14,10 +14,12 @@ import {
   type BinaryOp,
   type DType,
   type ElementwiseArgs,
+  type GatherArgs,
   type MatMulArgs,
   type MatMulEpilogue,
   type ReduceArgs,
   type ReduceOp,
+  type SelectArgs,
   type SoftmaxArgs,
   type SoftmaxCrossEntropyArgs,
   type StridedCopyArgs,
@@ -40,6 +42,9 @@ import { reduceKernel } from './kernels/reduce';
 import { softmaxKernel } from './kernels/softmax';
 import { stridedCopyKernel } from './kernels/strided-copy';
 import { unaryKernel } from './kernels/unary';
+import { selectKernel } from './kernels/select';
+import { gatherKernel, segmentSumKernel } from './kernels/gather';
+import { checkGatherCall, checkSelectCall } from '../select-gather-checks';
 
 export { CpuBuffer } from './cpu-buffer';
 
@@ -173,6 +178,21 @@ class CpuBackend implements Backend {
       if (args.outStrides !== undefined) checkStridedView(method, 'out', out, args.shape, args.outStrides, args.outOffset ?? 0);
     }
     stridedCopyKernel(cpuData(x, method), cpuData(out, method), args);
+  }
+
+  select(cond: BackendBuffer, a: BackendBuffer, b: BackendBuffer, out: BackendBuffer, args: SelectArgs): void {
+    checkSelectCall(checks, fail, cond, a, b, out, args);
+    selectKernel(cpuData(cond, 'select') as Uint8Array, cpuData(a, 'select'), cpuData(b, 'select'), cpuData(out, 'select'), args);
+  }
+
+  gather(params: BackendBuffer, indices: BackendBuffer, out: BackendBuffer, args: GatherArgs): void {
+    checkGatherCall(checks, fail, 'gather', params, indices, out, args);
+    gatherKernel(cpuData(params, 'gather'), cpuData(indices, 'gather') as Int32Array, cpuData(out, 'gather'), args);
+  }
+
+  segmentSum(x: BackendBuffer, indices: BackendBuffer, out: BackendBuffer, args: GatherArgs): void {
+    checkGatherCall(checks, fail, 'segmentSum', x, indices, out, args);
+    segmentSumKernel(cpuData(x, 'segmentSum') as Float32Array | Int32Array, cpuData(indices, 'segmentSum') as Int32Array, cpuData(out, 'segmentSum') as Float32Array | Int32Array, args);
   }
 
   softmax(x: BackendBuffer, out: BackendBuffer, args: SoftmaxArgs): void {

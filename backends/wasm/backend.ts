@@ -13,10 +13,12 @@ import {
   type BinaryOp,
   type DType,
   type ElementwiseArgs,
+  type GatherArgs,
   type MatMulArgs,
   type MatMulEpilogue,
   type ReduceArgs,
   type ReduceOp,
+  type SelectArgs,
   type SoftmaxArgs,
   type SoftmaxCrossEntropyArgs,
   type StridedCopyArgs,
@@ -43,6 +45,8 @@ import { reduceKernel } from './kernels/reduce';
 import { softmaxKernel } from './kernels/softmax';
 import { stridedCopyKernel } from './kernels/strided-copy';
 import { unaryKernel } from './kernels/unary';
+import { gatherKernel, segmentSumKernel, selectKernel } from './kernels/gather';
+import { checkGatherCall, checkSelectCall } from '../select-gather-checks';
 
 const checks = createArgumentChecks(fail);
 
@@ -246,6 +250,24 @@ export class WasmBackend implements Backend, KernelContext {
       if (args.outStrides !== undefined) checkStridedView(method, 'out', out, args.shape, args.outStrides, args.outOffset ?? 0);
     }
     stridedCopyKernel(this, wx, wo, args);
+  }
+
+  select(cond: BackendBuffer, a: BackendBuffer, b: BackendBuffer, out: BackendBuffer, args: SelectArgs): void {
+    const [wc, wa, wb, wo] = [this.use(cond, 'select'), this.use(a, 'select'), this.use(b, 'select'), this.use(out, 'select')];
+    checkSelectCall(checks, fail, cond, a, b, out, args);
+    selectKernel(this, wc, wa, wb, wo, args);
+  }
+
+  gather(params: BackendBuffer, indices: BackendBuffer, out: BackendBuffer, args: GatherArgs): void {
+    const [wp, wi, wo] = [this.use(params, 'gather'), this.use(indices, 'gather'), this.use(out, 'gather')];
+    checkGatherCall(checks, fail, 'gather', params, indices, out, args);
+    gatherKernel(this, wp, wi, wo, args);
+  }
+
+  segmentSum(x: BackendBuffer, indices: BackendBuffer, out: BackendBuffer, args: GatherArgs): void {
+    const [wx, wi, wo] = [this.use(x, 'segmentSum'), this.use(indices, 'segmentSum'), this.use(out, 'segmentSum')];
+    checkGatherCall(checks, fail, 'segmentSum', x, indices, out, args);
+    segmentSumKernel(this, wx, wi, wo, args);
   }
 
   softmax(x: BackendBuffer, out: BackendBuffer, args: SoftmaxArgs): void {

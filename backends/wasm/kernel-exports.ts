@@ -42,6 +42,10 @@ export interface KernelExports {
   elementwise_f32(out: number, total: number, flat: number): number;
   matmul_epilogue(out: number, bias: number, rows: number, n: number, relu: number): void;
   softmax_cross_entropy(logits: number, labels: number, loss: number, backprop: number, rows: number, cols: number): void;
+  // ---- data-dependent selection (csrc/gather.c) ----
+  select_values(dtype: number, cond: number, a: number, b: number, out: number): void;
+  gather_rows(dtype: number, params: number, indices: number, out: number, outer: number, axis: number, inner: number, count: number): void;
+  segment_sum(dtype: number, x: number, indices: number, out: number, outer: number, axis: number, inner: number, count: number): void;
 }
 
 type KernelName = Exclude<keyof KernelExports, 'memory' | 'heapBase' | 'matmulWorkspaceBytes' | 'argsBlock'>;
@@ -50,6 +54,7 @@ const KERNEL_NAMES: readonly KernelName[] = [
   'fill32', 'fill8', 'cast', 'unary_f32', 'unary_i32', 'logical_not', 'binary', 'reduce', 'arg_reduce',
   'softmax', 'strided_copy', 'matmul_f32', 'matmul_f32_rows', 'matmul_i32',
   'fused_args_block', 'elementwise_f32', 'matmul_epilogue', 'softmax_cross_entropy',
+  'select_values', 'gather_rows', 'segment_sum',
 ];
 
 // A void export returns undefined at run time; KernelExports types each export's real result.

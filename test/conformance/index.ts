@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendFactory } from '../../backends/interface';
-import type { FusedKernel } from '../../backends/contract';
+import type { FusedKernel, SelectionKernel } from '../../backends/contract';
 import { Harness, type ExpectedFailures, type ToleranceTable } from './harness';
 import { bufferChecks } from './buffers';
 import { elementwiseChecks } from './elementwise';
@@ -25,6 +25,7 @@ import { elementwiseFusedChecks } from './elementwise-fused';
 import { matmulEpilogueChecks } from './matmul-epilogue';
 import { softmaxCrossEntropyChecks } from './softmax-cross-entropy';
 import { trainingChecks } from './training';
+import { gatherChecks, segmentSumChecks, selectChecks } from './select-gather';
 
 export type { Tolerance, ToleranceTable, ExpectedFailures } from './harness';
 
@@ -97,6 +98,13 @@ const FUSED_GROUPS: Record<FusedKernel, (h: Harness) => void> = {
   matmulEpilogue: matmulEpilogueChecks,
 };
 
+/** One conformance group per optional selection primitive (backends/contract.ts SelectionKernel). */
+const SELECTION_GROUPS: Record<SelectionKernel, (h: Harness) => void> = {
+  select: selectChecks,
+  gather: gatherChecks,
+  segmentSum: segmentSumChecks,
+};
+
 export function runConformance(factory: BackendFactory, options: ConformanceOptions = {}): void {
   const title = options.name ?? (factory.name || 'backend');
   const harness = new Harness(factory, { ...DEFAULT_TOLERANCES, ...options.tolerances }, options.expectedFailures ?? {});
@@ -110,6 +118,7 @@ export function runConformance(factory: BackendFactory, options: ConformanceOpti
     matmulChecks(harness);
     stridedCopyChecks(harness);
     for (const group of Object.values(FUSED_GROUPS)) group(harness);
+    for (const group of Object.values(SELECTION_GROUPS)) group(harness);
     trainingChecks(harness);
     if (Object.keys(options.expectedFailures ?? {}).length > 0) {
       // Checked when it runs: nested describe blocks register their checks after this callback returns.
