@@ -11,7 +11,7 @@ import { REDUCE_DEFS, ArgMax } from './ops/reduce';
 import { MatMul } from './ops/matmul';
 import { Reshape, Transpose } from './ops/layout';
 import { InvalidArgumentError } from './errors';
-import { parseReduceArgs, type ReduceOptions } from './api/options';
+import { describeValue, isOptionsObject, optionsOf, parseReduceArgs, type ReduceOptions } from './api/options';
 
 export { NDArray };
 export type { ArrayLikeInput };
@@ -85,12 +85,35 @@ export const mean = reduction('mean', 'Mean');
 export const max = reduction('max', 'Max');
 export const min = reduction('min', 'Min');
 
-/** argmax over one axis, or over the flattened array when no axis is given (numpy's default). */
-export function argmax(x: ArrayLikeInput, axis?: number | { axis?: number }): NDArray {
+export interface ArgmaxOptions {
+  axis?: number | null;
+  keepdims?: boolean;
+}
+
+/**
+ * numpy's argmax over one axis, or over the flattened array when no axis is given; `keepdims` keeps
+ * the reduced axis with size 1. The axis may also be given positionally: argmax(M, 1, {keepdims}).
+ */
+export function argmax(x: ArrayLikeInput, axisOrOptions?: number | null | ArgmaxOptions, options?: ArgmaxOptions): NDArray {
+  const opts = {
+    ...optionsOf<ArgmaxOptions>('np.argmax', isOptionsObject(axisOrOptions) ? axisOrOptions : undefined, ['axis', 'keepdims']),
+    ...optionsOf<ArgmaxOptions>('np.argmax', options, ['axis', 'keepdims']),
+  };
+  if (!isOptionsObject(axisOrOptions) && axisOrOptions !== undefined) {
+    if (opts.axis !== undefined) throw new InvalidArgumentError('np.argmax: axis given both positionally and as an option');
+    opts.axis = axisOrOptions as number | null;
+  }
+  const ax = opts.axis ?? null;
+  if (ax !== null && !Number.isInteger(ax)) throw new InvalidArgumentError(`np.argmax: axis must be an integer, got ${describeValue(ax)}`);
   const arr = asArray(x);
-  const ax = typeof axis === 'object' ? axis.axis : axis;
-  if (ax === undefined) return runEager(ArgMax, [arr.reshape([arr.size])], { axis: 0 })[0];
-  return runEager(ArgMax, [arr], { axis: ax })[0];
+  if (ax === null) {
+    const flat = runEager(ArgMax, [arr.reshape([arr.size])], { axis: 0 })[0];
+    return opts.keepdims ? flat.reshape(arr.shape.map(() => 1)) : flat;
+  }
+  const out = runEager(ArgMax, [arr], { axis: ax })[0];
+  if (!opts.keepdims) return out;
+  const axis = ax < 0 ? ax + arr.rank : ax;
+  return out.reshape(arr.shape.map((d, i) => (i === axis ? 1 : d)));
 }
 
 export const transpose = (x: ArrayLikeInput, axes?: number[]): NDArray => runEager(Transpose, [asArray(x)], { perm: axes ?? null })[0];

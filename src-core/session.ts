@@ -18,6 +18,7 @@ import { VariableSnapshots, lostReason, nextBackendAfter, type FailoverEvent, ty
 import type { VariableAttrs } from './ops/state';
 import { normalizeFetches, type Fetch, type FetchResult } from './session-fetches';
 import { normalizeFeeds, type FeedDict } from './session-feeds';
+import { forgetSession, withDefaultSession } from './session-default';
 import { runCheckingEachNode, type NonFiniteInput, type NonFiniteValue } from './session-numerics';
 
 export type { Fetch, FetchResult, FeedDict, Optimizations, PlanExplanation, FailoverEvent, FailoverOptions, NonFiniteInput, NonFiniteValue };
@@ -220,6 +221,7 @@ export class Session implements VariableStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    forgetSession(this);
     const backend = this.backendOrPromise;
     const release = (b: Backend) => {
       for (const plan of this.plans.values()) for (const buf of plan.ownedBuffers) b.free(buf);
@@ -230,6 +232,33 @@ export class Session implements VariableStore {
     };
     if (backend instanceof Promise) backend.then(release, () => undefined);
     else release(backend);
+  }
+
+  /** Whether close() has run. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** `using sess = tf.Session()`: closes the session (frees its buffers) when the block ends. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using sess = tf.Session({backend: 'best'})`: closes it once its backend has initialised. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await Promise.resolve(this.backendOrPromise).catch(() => undefined);
+  }
+
+  /**
+   * TF-1's `with sess.as_default():` — runs `fn` with this session as the default one, which
+   * `t.eval()` and `op.run()` use when given no session. An async `fn` keeps it until it settles.
+   */
+  as_default<T>(fn: () => T): T {
+    if (typeof fn !== 'function') {
+      throw new InvalidArgumentError('Session.as_default: pass the code to run with this default session as a function: sess.as_default(() => ...)');
+    }
+    return withDefaultSession(this, fn);
   }
 
   /**

@@ -11,7 +11,8 @@ import * as convLayers from './api/conv-layers';
 import * as train from './api/train';
 import * as errors from './errors';
 import * as np from './np';
-import { Graph, getDefaultGraph, resetDefaultGraph } from './graph/graph';
+import { getDefaultGraph, resetDefaultGraph, type Graph as GraphClass } from './graph/graph';
+import { Graph as GraphFactory } from './api/session-habits';
 import { Session as SessionClass, type SessionOptions } from './session';
 
 export * from './api/tf-math';
@@ -36,7 +37,12 @@ export { NDArray } from './ndarray';
 export type { DType } from './graph/dtype';
 export type { Shape } from './graph/shape';
 export type { Fetch, FetchResult, FeedDict, RunOptions, SessionOptions } from './session';
-export { errors, np, Graph, train, losses };
+export { errors, np, train, losses };
+export { InteractiveSession, get_default_session, type EvalOptions } from './api/session-habits';
+export { TensorShape } from './graph/tensor';
+/** tf.Graph(), with or without `new`; also the type of a graph. */
+export const Graph = GraphFactory;
+export type Graph = GraphClass;
 /** tf.nn: TF-1's ops plus tinyflow's automatic layers. */
 export const nn = {
   ...nnOps,

@@ -18,7 +18,7 @@ describe("tf.nn.conv2d and pools, tinyflow's layer form (NCHW)", () => {
     ]);
     const pooled = tf.nn.max_pool(conv1, { ksize: [1, 2, 2, 1], strides: [1, 2, 2, 1] });
     expect(pooled.shape).toEqual([null, 20, 14, 14]);
-    expect(tf.nn.avg_pool(conv1, { ksize: 4, strides: 4, padding: 'VALID' }).shape).toEqual([null, 20, 7, 7]);
+    expect(tf.nn.avg_pool(conv1, { ksize: 4, strides: 4, pad: 0 }).shape).toEqual([null, 20, 7, 7]);
     expect(() => tf.nn.conv2d(x, { num_filter: 0, ksize: 3 })).toThrow(/num_filter must be a positive integer/);
     expect(() => tf.nn.conv2d(x, { num_filter: 2, ksize: [2, 3, 4] })).toThrow(/ksize must be k, \[kh, kw\] or \[1, kh, kw, 1\]/);
   });

@@ -21,14 +21,14 @@ export interface NormalOptions {
 const DEFAULT_GRAPH_SEED = 87654321;
 
 /**
- * Values drawn from N(0, stdev²), `stdev` defaulting to 0.01 (a good scale for weights; tinyflow's
- * torch kernel defaults to 1). Without an op seed, each call draws a different stream, fixed by the
+ * Values drawn from N(0, stdev²), `stdev` defaulting to 1.0 as tinyflow's own does (weights usually
+ * want a smaller one, given explicitly: `tf.normal(shape, 0.01)`). Without an op seed, each call draws a different stream, fixed by the
  * order in which the graph was built.
  *
  * The values are drawn on the host once, when the graph is built, and held as a constant: an
  * initializer needs one draw, and this works on every backend without a random kernel.
  */
-export function normal(shape: number[], stdev = 0.01, options: NormalOptions = {}): Tensor {
+export function normal(shape: number[], stdev = 1.0, options: NormalOptions = {}): Tensor {
   checkKeys('normal', options, ['seed', 'name']);
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new InvalidArgumentError(`normal: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);

@@ -7,7 +7,7 @@ import { NDArray, type NestedArray } from '../ndarray';
 import { numElements } from '../graph/shape';
 import * as m from './math-core';
 import { constantTensor, type TensorLike } from './convert';
-import { checkKeys, nameOf, type NameOption } from './options';
+import { checkKeys, describeValue, isOptionsObject, nameOf, optionsOf, type NameOption } from './options';
 
 type Name = string | NameOption;
 
@@ -23,12 +23,45 @@ function checkDType(fn: string, dtype: DType): DType {
   return dtype;
 }
 
-export const zeros = (shape: number[], dtype: DType = 'float32', name?: Name): Tensor =>
-  m.fill(checkShape('zeros', shape), 0, checkDType('zeros', dtype), nameOf('zeros', name) ?? 'zeros');
-export const ones = (shape: number[], dtype: DType = 'float32', name?: Name): Tensor =>
-  m.fill(checkShape('ones', shape), 1, checkDType('ones', dtype), nameOf('ones', name) ?? 'ones');
-export const fill = (dims: number[], value: number, name?: Name): Tensor =>
-  m.fill(checkShape('fill', dims), value, Number.isInteger(value) ? 'int32' : 'float32', nameOf('fill', name));
+export interface CreatorOptions {
+  dtype?: DType;
+  name?: string;
+}
+
+/** A creator's `(dtype?, name?)` or `({dtype, name})` tail; float32 unless a dtype is given. */
+function creatorTail(fn: string, dtypeOrOptions: DType | CreatorOptions | undefined, name: Name | undefined): { dtype: DType; name?: string } {
+  if (isOptionsObject(dtypeOrOptions)) {
+    if (name !== undefined) throw new InvalidArgumentError(`${fn}: give the name inside the options object`);
+    const o = optionsOf<CreatorOptions>(fn, dtypeOrOptions, ['dtype', 'name']);
+    return { dtype: checkDType(fn, o.dtype ?? 'float32'), name: o.name };
+  }
+  return { dtype: checkDType(fn, (dtypeOrOptions as DType | undefined) ?? 'float32'), name: nameOf(fn, name) };
+}
+
+/** tf.zeros(shape, dtype?, name?) or tf.zeros(shape, {dtype, name}). */
+export function zeros(shape: number[], dtypeOrOptions?: DType | CreatorOptions, name?: Name): Tensor {
+  const o = creatorTail('zeros', dtypeOrOptions, name);
+  return m.fill(checkShape('zeros', shape), 0, o.dtype, o.name ?? 'zeros');
+}
+
+/** tf.ones(shape, dtype?, name?) or tf.ones(shape, {dtype, name}). */
+export function ones(shape: number[], dtypeOrOptions?: DType | CreatorOptions, name?: Name): Tensor {
+  const o = creatorTail('ones', dtypeOrOptions, name);
+  return m.fill(checkShape('ones', shape), 1, o.dtype, o.name ?? 'ones');
+}
+
+/**
+ * tf.fill(dims, value, {dtype, name}): float32 unless `dtype` says otherwise (a JS number cannot say
+ * whether it was written 1 or 1.0); a boolean value makes a bool tensor.
+ */
+export function fill(dims: number[], value: number | boolean, nameOrOptions?: string | CreatorOptions): Tensor {
+  const o = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : optionsOf<CreatorOptions>('fill', nameOrOptions, ['dtype', 'name']);
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new InvalidArgumentError(`fill: value must be a number or a boolean, got ${describeValue(value)}`);
+  const dtype = checkDType('fill', o.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32'));
+  const v = Number(value);
+  if (dtype === 'int32' && !Number.isInteger(v)) throw new InvalidArgumentError(`fill: ${v} is not an int32 value`);
+  return m.fill(checkShape('fill', dims), v, dtype, o.name);
+}
 
 export interface ConstantOptions {
   dtype?: DType;
@@ -63,15 +96,33 @@ export const stop_gradient = (x: TensorLike, name?: Name): Tensor => m.stopGradi
 
 // ---- joining, slicing and reshaping ----
 
+export interface ConcatOptions {
+  axis?: number;
+  name?: string;
+}
+
 /**
- * tf.concat(values, axis, name) (TF >= 1.0); the pre-1.0 order concat(axis, values) is accepted too,
- * since a number first cannot be a list of values.
+ * tf.concat(values, axis, name), tf.concat(values, {axis, name}) (TF >= 1.0); the pre-1.0 order
+ * concat(concat_dim, values) is accepted too, since a number first cannot be a list of values.
  */
-export function concat(values: TensorLike[] | number, axis: number | TensorLike[], name?: Name): Tensor {
-  const [list, ax] = typeof values === 'number' && Array.isArray(axis) ? [axis as TensorLike[], values] : [values, axis];
-  if (!Array.isArray(list) || list.length === 0) throw new InvalidArgumentError('concat: values must be a non-empty list of tensors');
-  if (typeof ax !== 'number' || !Number.isInteger(ax)) throw new InvalidArgumentError(`concat: axis must be an integer, got ${String(ax)}`);
-  return m.concat(list, ax, nameOf('concat', name) ?? 'concat');
+export function concat(values: TensorLike[] | number, axisOrOptions?: number | TensorLike[] | ConcatOptions, name?: Name): Tensor {
+  let list: unknown = values;
+  let ax: unknown = axisOrOptions;
+  let opName = nameOf('concat', name);
+  if (typeof values === 'number') {
+    if (!Array.isArray(axisOrOptions)) {
+      throw new InvalidArgumentError(`concat: got the axis ${values} first but no list of values after it; write concat(values, axis)`);
+    }
+    [list, ax] = [axisOrOptions, values];
+  } else if (isOptionsObject(axisOrOptions)) {
+    if (name !== undefined) throw new InvalidArgumentError('concat: give the name inside the options object');
+    const opts = optionsOf<ConcatOptions>('concat', axisOrOptions, ['axis', 'name']);
+    ax = opts.axis;
+    opName = opts.name;
+  }
+  if (!Array.isArray(list) || list.length === 0) throw new InvalidArgumentError(`concat: values must be a non-empty list of tensors, got ${describeValue(list)}`);
+  if (typeof ax !== 'number' || !Number.isInteger(ax)) throw new InvalidArgumentError(`concat: axis must be an integer, got ${describeValue(ax)}`);
+  return m.concat(list as TensorLike[], ax, opName ?? 'concat');
 }
 
 /** tf.slice(input, begin, size): size -1 takes the rest of the dim. */

@@ -5,7 +5,7 @@ import type { Tensor } from '../graph/tensor';
 import { InvalidArgumentError } from '../errors';
 import * as m from './math-core';
 import { toTensors, type TensorLike } from './convert';
-import { checkKeys, nameOf, parseReduceArgs, type NameOption, type ReduceOptions } from './options';
+import { checkKeys, describeValue, isOptionsObject, nameOf, optionsOf, parseReduceArgs, type NameOption, type ReduceOptions } from './options';
 
 type Name = string | NameOption;
 type Binary = (x: TensorLike, y: TensorLike, name?: Name) => Tensor;
@@ -21,12 +21,25 @@ export const multiply = binary('multiply', m.mul);
 export const pow = binary('pow', m.pow);
 export const maximum = binary('maximum', m.maximum);
 export const minimum = binary('minimum', m.minimum);
-export const equal = binary('equal', m.equal);
-export const not_equal = binary('not_equal', m.notEqual);
-export const less = binary('less', m.less);
-export const less_equal = binary('less_equal', m.lessEqual);
-export const greater = binary('greater', m.greater);
-export const greater_equal = binary('greater_equal', m.greaterEqual);
+/**
+ * A comparison where an int32 operand meets a float32 one compares them as float32: tinyflow's argmax
+ * is float, so its programs compare `argmax(logits, 1)` with float labels (TF-1 code that casts first
+ * is unaffected).
+ */
+const comparison = (fn: string, f: (a: TensorLike, b: TensorLike, name?: string) => Tensor): Binary =>
+  (x, y, name) => {
+    const [a, b] = toTensors([x, y], ['x', 'y']);
+    const mixed = (a.dtype === 'int32' && b.dtype === 'float32') || (a.dtype === 'float32' && b.dtype === 'int32');
+    const asFloat = (t: Tensor) => (mixed && t.dtype === 'int32' ? m.cast(t, 'float32') : t);
+    return f(asFloat(a), asFloat(b), nameOf(fn, name));
+  };
+
+export const equal = comparison('equal', m.equal);
+export const not_equal = comparison('not_equal', m.notEqual);
+export const less = comparison('less', m.less);
+export const less_equal = comparison('less_equal', m.lessEqual);
+export const greater = comparison('greater', m.greater);
+export const greater_equal = comparison('greater_equal', m.greaterEqual);
 export const logical_and = binary('logical_and', m.logicalAnd);
 export const logical_or = binary('logical_or', m.logicalOr);
 export const sub = subtract;
@@ -111,6 +124,23 @@ export function reshape(x: TensorLike, shape: number[], name?: Name): Tensor {
   return m.reshape(x, shape, nameOf('reshape', name));
 }
 
-export function transpose(x: TensorLike, perm?: number[] | null, name?: Name): Tensor {
-  return m.transpose(x, perm ?? null, nameOf('transpose', name));
+export interface TransposeOptions {
+  perm?: number[] | null;
+  name?: string;
+}
+
+/** tf.transpose(x, perm?, name?) or tf.transpose(x, {perm, name}); no perm reverses the axes. */
+export function transpose(x: TensorLike, permOrOptions?: number[] | null | TransposeOptions, name?: Name): Tensor {
+  let perm: unknown = permOrOptions;
+  let opName = nameOf('transpose', name);
+  if (isOptionsObject(permOrOptions)) {
+    if (name !== undefined) throw new InvalidArgumentError('transpose: give the name inside the options object');
+    const o = optionsOf<TransposeOptions>('transpose', permOrOptions, ['perm', 'name']);
+    perm = o.perm;
+    opName = o.name;
+  }
+  if (perm !== undefined && perm !== null && (!Array.isArray(perm) || perm.some((p) => !Number.isInteger(p)))) {
+    throw new InvalidArgumentError(`transpose: perm must be a list of integers, got ${describeValue(perm)}`);
+  }
+  return m.transpose(x, (perm as number[] | null | undefined) ?? null, opName);
 }

@@ -8,24 +8,36 @@ import { Tensor } from '../graph/tensor';
 import { InvalidArgumentError } from '../errors';
 import { Assign, NoOp, Placeholder, VariableV2, type DimSource } from '../ops/state';
 import { toTensor, type TensorLike } from './convert';
-import { checkKeys } from './options';
+import { checkKeys, describeValue, isOptionsObject, optionsOf } from './options';
 
 export const GLOBAL_VARIABLES = 'variables';
 export const TRAINABLE_VARIABLES = 'trainable_variables';
 
 export interface PlaceholderOptions {
+  shape?: Shape;
   name?: string;
 }
 
-/** tf.placeholder(dtype, shape?, name?): shape dims may be null; no shape means unknown rank. */
-export function placeholder(dtype: DType, shape?: Shape, nameOrOptions?: string | PlaceholderOptions): Tensor {
-  if (!isDType(dtype)) throw new InvalidArgumentError(`placeholder: unknown dtype '${String(dtype)}' (use tf.float32, tf.int32 or tf.bool)`);
-  if (shape !== undefined && shape !== null && (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d < 0)))) {
-    throw new InvalidArgumentError(`placeholder: shape must be a list of non-negative integers or null, got ${JSON.stringify(shape)}`);
+/**
+ * tf.placeholder(dtype, shape?, name?) or tf.placeholder(dtype, {shape, name}): shape dims may be null;
+ * no shape means unknown rank.
+ */
+export function placeholder(dtype: DType, shapeOrOptions?: Shape | PlaceholderOptions, nameOrOptions?: string | PlaceholderOptions): Tensor {
+  if (!isDType(dtype)) throw new InvalidArgumentError(`placeholder: unknown dtype ${describeValue(dtype)} (use tf.float32, tf.int32 or tf.bool)`);
+  let shape: unknown = shapeOrOptions;
+  let opts: Partial<PlaceholderOptions>;
+  if (isOptionsObject(shapeOrOptions)) {
+    if (nameOrOptions !== undefined) throw new InvalidArgumentError('placeholder: give the name inside the options object');
+    opts = optionsOf<PlaceholderOptions>('placeholder', shapeOrOptions, ['shape', 'name']);
+    shape = opts.shape;
+  } else {
+    opts = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : optionsOf<PlaceholderOptions>('placeholder', nameOrOptions, ['name']);
   }
-  const opts = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : (nameOrOptions ?? {});
-  checkKeys('placeholder', opts, ['name']);
-  const s = shape === undefined || shape === null ? null : [...shape];
+  if (shape !== undefined && shape !== null && (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d < 0)))) {
+    throw new InvalidArgumentError(`placeholder: shape must be a list of non-negative integers or null, got ${describeValue(shape)}`);
+  }
+  if (opts.name !== undefined && typeof opts.name !== 'string') throw new InvalidArgumentError(`placeholder: name must be a string, got ${describeValue(opts.name)}`);
+  const s = shape === undefined || shape === null ? null : [...(shape as Dim[])];
   return getDefaultGraph().createOp(Placeholder, [], { dtype, shape: s }, { name: opts.name ?? 'Placeholder' }).outputs[0];
 }
 

@@ -713,7 +713,8 @@ describe('constants and fills vs reference', () => {
           const [x, xv] = input(dtype, shape, dtype === 'float32' ? randomFloats(makeRng(seed), n) : dtype === 'int32' ? randomInts(makeRng(seed), n, -5, 5) : randomBools(makeRng(seed), n), unknowns);
           const fetches = [tf.zeros(shape, dtype), tf.ones(shape, dtype), tf.fill(shape, value), tf.zeros_like(x), tf.ones_like(x)];
           const [z, o, f, zl, ol] = checkGraph(g, fetches, [[x, xv]], EXACT);
-          const fillDType: DType = Number.isInteger(value) ? 'int32' : 'float32';
+          // A JS number cannot say 1 or 1.0: fill is float32 unless a dtype is given (../shared/API.md).
+          const fillDType: DType = 'float32';
           expect(f.dtype).toBe(fillDType);
           expect([z, o, zl, ol].map((a) => a.dtype)).toEqual([dtype, dtype, dtype, dtype]);
           for (const a of [z, o, f, zl, ol]) expectShape(a.shape, shape, 'fill shape');

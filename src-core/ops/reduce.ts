@@ -59,6 +59,22 @@ function extremeGrad(x: Tensor, y: Tensor, dy: Tensor, attrs: ReduceAttrs): Tens
   return m.div(m.mul(m.unreduce(dy, x, attrs.axes), mask), ties);
 }
 
+/**
+ * Gradient of prod: the product of the other elements (TF-1), also where elements are 0, without
+ * dividing by them. With p the product of the nonzero elements and z their count of zeros: a nonzero
+ * x_i gets p / x_i when z = 0 and 0 otherwise; a zero x_i gets p when z = 1 (it is the only zero) and
+ * 0 when z > 1.
+ */
+function prodGrad(x: Tensor, dy: Tensor, attrs: ReduceAttrs): Tensor {
+  const isZero = m.cast(m.equal(x, 0), x.dtype);
+  const safe = m.add(x, isZero);
+  const zeros = m.unreduce(m.reduceSum(isZero, attrs.axes, false), x, attrs.axes);
+  const others = m.unreduce(m.reduceProd(safe, attrs.axes, false), x, attrs.axes);
+  const whenNonzero = m.mul(m.sub(1, isZero), m.div(m.cast(m.equal(zeros, 0), x.dtype), safe));
+  const whenZero = m.mul(isZero, m.cast(m.equal(zeros, 1), x.dtype));
+  return m.mul(m.mul(m.unreduce(dy, x, attrs.axes), others), m.add(whenNonzero, whenZero));
+}
+
 const SPECS: ReduceSpec[] = [
   { type: 'Sum', prim: 'sum', init: () => 0, combine: (a, v) => a + v, grad: (x, _y, dy, a) => m.unreduce(dy, x, a.axes) },
   {
@@ -74,9 +90,8 @@ const SPECS: ReduceSpec[] = [
     combine: (a, v) => (v < a || Number.isNaN(v) ? v : a), grad: extremeGrad,
   },
   {
-    // d(prod)/dx_i = prod / x_i; exact where no element is zero.
     type: 'Prod', prim: 'prod', init: () => 1, combine: (a, v, dt) => (dt === 'int32' ? Math.imul(a, v) : a * v),
-    grad: (x, y, dy, a) => m.div(m.unreduce(m.mul(dy, y), x, a.axes), x),
+    grad: (x, _y, dy, a) => prodGrad(x, dy, a),
   },
 ];
 

@@ -40,5 +40,5 @@ export const AdamOptimizer = factory(Adam, (learning_rate?: number | Tensor | Ad
     : new Adam(learning_rate, options));
 export type AdamOptimizer = Adam;
 
-export const Saver = factory(SaverClass, (options?: SaverOptions) => new SaverClass(options));
+export const Saver = factory(SaverClass, (options?: ConstructorParameters<typeof SaverClass>[0]) => new SaverClass(options));
 export type Saver = SaverClass;
