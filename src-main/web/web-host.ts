@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import type { EventChannel } from '../../src-app-api/channels';
 import type { EventPayload } from '../../src-app-api/schemas';
 import type { EventEnvelope } from '../../src-app-api/wire';
+import { decodeNonFinite, encodeNonFinite } from '../../src-app-api/wire-codec';
 import { autosaveBeforeExit, checkpointHandlers } from '../checkpoints/host-handlers';
 import { AUTOSAVE_MS, CheckpointLibrary, studioHome } from '../checkpoints/library';
 import { ApiRouter } from '../router';
@@ -83,17 +84,17 @@ async function listen(
     onMessage: async (text): Promise<string> => {
       let raw: unknown;
       try {
-        raw = JSON.parse(text);
+        raw = decodeNonFinite(JSON.parse(text));
       } catch {
         return JSON.stringify({ kind: 'response', id: -1, ok: false, error: 'IPC: rejected: the message is not JSON' });
       }
-      return JSON.stringify(await apiRouter.handleRaw(raw));
+      return JSON.stringify(encodeNonFinite(await apiRouter.handleRaw(raw)));
     },
   });
   const { autosavePath } = library;
   const supervisor: WorkerSupervisor = new WorkerSupervisor({
     spawn: () => spawnComputeWorker({ autosavePath, autosaveMs: options.autosaveMs ?? AUTOSAVE_MS }),
-    onEvent: <E extends EventChannel>(channel: E, payload: EventPayload<E>) => api.broadcast(JSON.stringify({ kind: 'event', channel, payload } satisfies EventEnvelope)),
+    onEvent: <E extends EventChannel>(channel: E, payload: EventPayload<E>) => api.broadcast(JSON.stringify(encodeNonFinite({ kind: 'event', channel, payload } satisfies EventEnvelope))),
     autosavePath,
     restoreOnStart: true,
   });

@@ -6,19 +6,22 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isHostChannel } from '../../src-app-api/channels';
 import { errorMessage, parseRequest, type ServerMessage } from '../../src-app-api/wire';
+import { decodeNonFinite, encodeNonFinite } from '../../src-app-api/wire-codec';
 import { parseInternal, WorkerDataSchema } from '../../src-app-api/worker-api';
 import { ComputeEngine, NO_AUTOSAVE, type WorkerChannel } from './engine';
 import type { HostToWorker, WorkerToHost } from './worker-protocol';
 
 if (parentPort === null) throw new Error('compute-worker must run as a worker_thread');
 const port = parentPort;
-const post = (message: WorkerToHost | ServerMessage): void => port.postMessage(message);
+// Every envelope is encoded (NaN, ±Infinity tagged) like on the other transports; see wire-codec.ts.
+const post = (message: WorkerToHost | ServerMessage): void => port.postMessage(encodeNonFinite(message));
 
 // No workerData (an older host, a test): run without autosaving rather than refuse to start.
 const options = workerData === undefined || workerData === null ? NO_AUTOSAVE : WorkerDataSchema.parse(workerData);
 const engine = new ComputeEngine((channel, payload) => post({ kind: 'event', channel, payload }), options);
 
-port.on('message', (raw: HostToWorker) => {
+port.on('message', (encoded: HostToWorker) => {
+  const raw = decodeNonFinite(encoded) as HostToWorker;
   if (typeof raw === 'object' && raw !== null && raw.kind === 'ping') {
     post({ kind: 'pong', seq: raw.seq });
     return;

@@ -9,6 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import { EVENT_CHANNELS, type EventChannel, type RequestChannel } from '../../src-app-api/channels';
 import type { EventPayload, Req, Res } from '../../src-app-api/schemas';
 import { errorMessage, parseEvent, parseResponse, type ServerMessage } from '../../src-app-api/wire';
+import { decodeNonFinite, encodeNonFinite } from '../../src-app-api/wire-codec';
 import { parseInternalResponse, type InternalChannel, type InternalReq, type InternalRes } from '../../src-app-api/worker-api';
 import { readMeta } from '../checkpoints/meta';
 import type { HostToWorker, WorkerToHost } from './worker-protocol';
@@ -92,14 +93,14 @@ export class WorkerSupervisor {
   }
 
   private post(message: HostToWorker): void {
-    this.worker.postMessage(message);
+    this.worker.postMessage(encodeNonFinite(message));
   }
 
   private startWorker(): void {
     const worker = this.options.spawn();
     this.worker = worker;
     this.startedAt = this.lastPong = performance.now();
-    worker.on('message', (m: ServerMessage | WorkerToHost) => this.onMessage(m));
+    worker.on('message', (m: unknown) => this.onMessage(decodeNonFinite(m) as ServerMessage | WorkerToHost));
     worker.on('error', (e) => this.worker === worker && this.replace('crashed', `the compute worker crashed: ${errorMessage(e)}`));
     worker.on('exit', (code) => this.worker === worker && this.replace('crashed', `the compute worker exited with code ${code}`));
   }

@@ -5,6 +5,7 @@
 import type { EventChannel } from '../../src-app-api/channels';
 import type { ApiClient } from '../../src-app-api/client';
 import type { EventEnvelope, RequestEnvelope, ResponseEnvelope } from '../../src-app-api/wire';
+import { decodeNonFinite, encodeNonFinite } from '../../src-app-api/wire-codec';
 
 export function websocketClient(url: string, onClosed: (reason: string) => void): ApiClient {
   const socket = new WebSocket(url);
@@ -17,7 +18,8 @@ export function websocketClient(url: string, onClosed: (reason: string) => void)
   let nextId = 1;
 
   socket.addEventListener('message', (event: MessageEvent<string>) => {
-    const message = JSON.parse(event.data) as ResponseEnvelope | EventEnvelope;
+    // NaN and ±Infinity travel tagged (JSON has none); see wire-codec.ts.
+    const message = decodeNonFinite(JSON.parse(event.data)) as ResponseEnvelope | EventEnvelope;
     if (message.kind === 'event') {
       for (const l of listeners.get(message.channel) ?? []) l(message.payload);
       return;
@@ -42,7 +44,7 @@ export function websocketClient(url: string, onClosed: (reason: string) => void)
       const envelope: RequestEnvelope = { kind: 'request', id, channel, payload };
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        socket.send(JSON.stringify(envelope));
+        socket.send(JSON.stringify(encodeNonFinite(envelope)));
       });
     },
     on(channel, listener) {
