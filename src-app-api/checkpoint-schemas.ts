@@ -39,11 +39,21 @@ export const CheckpointOpenRequest = z.discriminatedUnion('source', [
 ]);
 export type CheckpointOpen = z.infer<typeof CheckpointOpenRequest>;
 
+/** A file in the checkpoints folder that could not be listed, and why (file names only, never paths). */
+export const SkippedCheckpointSchema = z.strictObject({
+  label: z.string().max(4096),
+  reason: z.string().max(1000),
+});
+export type SkippedCheckpoint = z.infer<typeof SkippedCheckpointSchema>;
+export const MAX_SKIPPED_LISTED = 100;
+
 export const CheckpointListResponse = z.strictObject({
   /** Whether this host shows native dialogs (Electron) or works with the checkpoints folder (web host). */
   nativeDialogs: z.boolean(),
   folder: z.array(CheckpointInfoSchema),
   recent: z.array(CheckpointInfoSchema).max(10),
+  /** Folder files left out of `folder` (unreadable, corrupt, not a studio checkpoint); absent from older hosts. */
+  skipped: z.array(SkippedCheckpointSchema).max(MAX_SKIPPED_LISTED).optional(),
 });
 
 /** What the renderer learns when a checkpoint or an autosave was restored into the worker. */

@@ -11,7 +11,8 @@ import { formatShape, shapesCompatible } from '../graph/shape';
 import { Tensor } from '../graph/tensor';
 import type { NDArray } from '../ndarray';
 import type { Session } from '../session';
-import { decodeSafetensors, encodeSafetensors } from '../checkpoint/safetensors';
+import { describeNonFinite } from '../checkpoint/finite';
+import { encodeSafetensors } from '../checkpoint/safetensors';
 import { checkKeys } from './options';
 import { assign, global_variables, group, placeholder, type Variable } from './variables';
 
@@ -24,6 +25,18 @@ export interface SaverOptions {
 export interface SaveOptions {
   /** Appended to the path as `path-STEP`, as TF-1 does. */
   global_step?: number;
+  /** Save NaN / Inf values too (default false: a diverged model is refused rather than saved by accident). */
+  allow_non_finite?: boolean;
+  /**
+   * tinyflow: extra string entries for the file's `__metadata__`, written in the same atomic rename as the
+   * weights (an app's step count, config, history). The keys of `CHECKPOINT_FORMAT` are reserved.
+   */
+  metadata?: Record<string, string>;
+}
+
+export interface RestoreOptions {
+  /** Restore NaN / Inf values too (default false: the checkpoint is refused, naming the variable). */
+  allow_non_finite?: boolean;
 }
 
 /** Recorded in the file's `__metadata__`. */
@@ -61,21 +74,28 @@ export class Saver {
 
   /** Writes every variable's value to `save_path` (atomically) and resolves to the path written. */
   async save(sess: Session, save_path: string, options: SaveOptions = {}): Promise<string> {
-    checkKeys('Saver.save', options, ['global_step']);
+    checkKeys('Saver.save', options, ['global_step', 'allow_non_finite', 'metadata']);
     this.checkSession(sess, 'save');
     const path = options.global_step === undefined ? save_path : `${save_path}-${options.global_step}`;
+    const metadata = checkpointMetadata(options.metadata);
     const values = (await sess.run(this.entries.map((e) => e.variable))) as NDArray[];
-    const chunks = encodeSafetensors(this.entries.map((e, i) => ({ name: e.key, array: values[i] })), { ...CHECKPOINT_FORMAT });
+    const named = this.entries.map((e, i) => ({ name: e.key, array: values[i] }));
+    const nonFinite = options.allow_non_finite === true ? null : describeNonFinite(named);
+    if (nonFinite !== null) {
+      throw new InvalidArgumentError(`Saver.save: ${nonFinite}; not saving '${path}' (pass {allow_non_finite: true} to save it anyway)`);
+    }
+    const chunks = encodeSafetensors(named, metadata);
     const io = await import('../checkpoint/checkpoint-file');
     await io.writeFileAtomic(path, chunks);
     return path;
   }
 
   /** Reads `save_path` and assigns each saved value to the variable of the same name. */
-  async restore(sess: Session, save_path: string): Promise<void> {
+  async restore(sess: Session, save_path: string, options: RestoreOptions = {}): Promise<void> {
+    checkKeys('Saver.restore', options, ['allow_non_finite']);
     this.checkSession(sess, 'restore');
     const io = await import('../checkpoint/checkpoint-file');
-    const { tensors } = decodeSafetensors(await io.readCheckpointFile(save_path), save_path);
+    const { tensors } = await io.readSafetensorsFile(save_path);
     const feeds = this.entries.map((e): [Tensor, NDArray] => {
       const value = tensors.get(e.key);
       if (!value) {
@@ -91,6 +111,10 @@ export class Saver {
       }
       return [e.feed, value];
     });
+    const nonFinite = options.allow_non_finite === true ? null : describeNonFinite(this.entries.map((e, i) => ({ name: e.key, array: feeds[i][1] })));
+    if (nonFinite !== null) {
+      throw new InvalidArgumentError(`Saver.restore: checkpoint '${save_path}': ${nonFinite}; nothing was restored (pass {allow_non_finite: true} to restore it anyway)`);
+    }
     await sess.run(this.restoreOp, feeds);
   }
 
@@ -99,6 +123,19 @@ export class Saver {
       throw new InvalidArgumentError(`Saver.${what}: the session runs another graph than the one this Saver's variables belong to`);
     }
   }
+}
+
+/** The format tag plus the caller's entries, which may not replace the tag. */
+function checkpointMetadata(extra: Record<string, string> | undefined): Record<string, string> {
+  if (extra === undefined) return { ...CHECKPOINT_FORMAT };
+  if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) {
+    throw new InvalidArgumentError(`Saver.save: metadata must be an object of strings, got ${String(extra)}`);
+  }
+  for (const [key, value] of Object.entries(extra)) {
+    if (key in CHECKPOINT_FORMAT) throw new InvalidArgumentError(`Saver.save: metadata key '${key}' is reserved for the format tag`);
+    if (typeof value !== 'string') throw new InvalidArgumentError(`Saver.save: metadata '${key}' must be a string, got ${typeof value}`);
+  }
+  return { ...extra, ...CHECKPOINT_FORMAT };
 }
 
 function namedVariables(varList: Variable[] | Record<string, Variable>): [string, Variable][] {

@@ -3,6 +3,7 @@
  * src-core stays free of Node imports. Writes are atomic: a temp file in the same directory, fsync, then
  * rename over the target, so a crash at any point leaves either the old file or the new one, never a mix.
  */
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DataLossError, InternalError, NotFoundError, OpError, ResourceExhaustedError } from '../errors';
@@ -13,6 +14,7 @@ export async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array>
   const dir = dirname(path);
   // Same directory, so the rename cannot cross file systems; pid + random so writers never collide.
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  // (TEMP_NAME below recognises exactly these names, so cleanStaleTempFiles removes only ours.)
   let handle;
   try {
     handle = await open(temp, 'wx');
@@ -122,4 +124,61 @@ function ioError(error: unknown, what: string): OpError {
   if (code === 'ENOENT') return new NotFoundError(message);
   if (code === 'ENOSPC' || code === 'EDQUOT') return new ResourceExhaustedError(message);
   return new InternalError(message);
+}
+
+/** `.NAME.PID.RANDOM.tmp`, the temp files writeFileAtomic creates; the groups are NAME and PID. */
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[a-z0-9]+\.tmp$/;
+
+/** A temp file older than this is stale even when a process with its writer's pid is alive (pids get reused). */
+export const STALE_TEMP_AGE_MS = 60 * 60 * 1000;
+
+export interface CleanTempOptions {
+  maxAgeMs?: number;
+  /** Whether a process with this pid is running (tests inject one; default: signal 0). */
+  isAlive?: (pid: number) => boolean;
+}
+
+/**
+ * Removes the temp files of interrupted atomic writes in `dir`: only names writeFileAtomic makes, and only
+ * when their writer's process is gone or they are older than `maxAgeMs`, so a write in progress (in this
+ * process or another host's) is never touched. Synchronous, so a host can run it at start before anything
+ * writes there. Returns the names removed; a file that cannot be inspected or removed is left alone.
+ */
+export function cleanStaleTempFiles(dir: string, options: CleanTempOptions = {}): string[] {
+  const maxAgeMs = options.maxAgeMs ?? STALE_TEMP_AGE_MS;
+  const isAlive = options.isAlive ?? processIsAlive;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = TEMP_NAME.exec(name);
+    if (match === null) continue;
+    const path = join(dir, name);
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) continue;
+      const pid = Number(match[2]);
+      const stale = Date.now() - stat.mtimeMs > maxAgeMs || (pid !== process.pid && !isAlive(pid));
+      if (!stale) continue;
+      unlinkSync(path);
+      removed.push(name);
+    } catch {
+      // Gone already, or not ours to remove: either way nothing to do.
+    }
+  }
+  return removed;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user.
+    return errnoOf(error) === 'EPERM';
+  }
 }

@@ -26,7 +26,7 @@ export interface CheckpointHandlers {
 export function checkpointHandlers(supervisor: WorkerSupervisor, library: CheckpointLibrary, dialogs: NativeDialogs | null): CheckpointHandlers {
   const describe = async (path: string): Promise<CheckpointInfo> => {
     const info = await library.info(path);
-    if (info === null) throw new Error(`checkpoint '${basename(path)}' has no readable tinyflow studio sidecar`);
+    if (info === null) throw new Error(`checkpoint '${basename(path)}' has no readable tinyflow studio metadata`);
     return info;
   };
 
@@ -74,11 +74,10 @@ export function checkpointHandlers(supervisor: WorkerSupervisor, library: Checkp
       await library.addRecent(path);
       return { checkpoint: await describe(path) };
     },
-    'checkpoint:list': async () => ({
-      nativeDialogs: dialogs !== null,
-      folder: dialogs === null ? await library.listFolder() : [],
-      recent: await library.recent(),
-    }),
+    'checkpoint:list': async () => {
+      const { checkpoints, skipped } = dialogs === null ? await library.listFolder() : { checkpoints: [], skipped: [] };
+      return { nativeDialogs: dialogs !== null, folder: checkpoints, recent: await library.recent(), skipped };
+    },
   };
 }
 

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { z } from 'zod';
-import { CHECKPOINT_NAME, type CheckpointInfo } from '../../src-app-api/checkpoint-schemas';
-import { writeFileAtomic } from '../../src-core/checkpoint/checkpoint-file';
-import { CHECKPOINT_EXT, readMeta } from './meta';
+import { CHECKPOINT_NAME, MAX_SKIPPED_LISTED, type CheckpointInfo, type SkippedCheckpoint } from '../../src-app-api/checkpoint-schemas';
+import { cleanStaleTempFiles, writeFileAtomic } from '../../src-core/checkpoint/checkpoint-file';
+import { CHECKPOINT_EXT, readMetaResult } from './meta';
 
 export const MAX_RECENT = 10;
 /** How often the worker autosaves a running session: a crash or an app restart loses at most this much. */
@@ -37,10 +37,14 @@ export class CheckpointLibrary {
     this.recentFile = join(home, 'recent-checkpoints.json');
   }
 
-  /** Synchronous, so a host can create them before it spawns the worker that autosaves there. */
-  ensureFolders(): void {
+  /**
+   * Synchronous, so a host can create them before it spawns the worker that autosaves there. Temp files
+   * that interrupted writes left behind (a crash, a kill) are removed here; returns their names.
+   */
+  ensureFolders(): string[] {
     mkdirSync(this.folder, { recursive: true });
     mkdirSync(join(this.home, 'autosave'), { recursive: true });
+    return [this.home, this.folder, join(this.home, 'autosave')].flatMap((dir) => cleanStaleTempFiles(dir));
   }
 
   /** The checkpoints-folder path of a name; the name is checked again here, whatever validated it before. */
@@ -49,17 +53,42 @@ export class CheckpointLibrary {
     return join(this.folder, `${name}${CHECKPOINT_EXT}`);
   }
 
-  /** Describes a checkpoint for the renderer, or null when it is missing or has no readable sidecar. */
+  /** Describes a checkpoint for the renderer, or null when it is missing or has no readable metadata. */
   async info(path: string): Promise<CheckpointInfo | null> {
-    if (!existsSync(path)) return null;
-    const meta = await readMeta(path);
-    return meta && { id: checkpointId(path), label: basename(path), model: meta.config.model, step: meta.step, savedAt: meta.savedAt };
+    const described = await this.describe(path);
+    return 'info' in described ? described.info : null;
   }
 
-  async listFolder(): Promise<CheckpointInfo[]> {
-    const names = existsSync(this.folder) ? await readdir(this.folder) : [];
-    const infos = await Promise.all(names.filter((n) => n.endsWith(CHECKPOINT_EXT) && !n.startsWith('.')).map((n) => this.info(join(this.folder, n))));
-    return infos.filter((i): i is CheckpointInfo => i !== null).sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  /**
+   * The folder's checkpoints, newest first. A file that cannot be listed (unreadable, corrupt, not a studio
+   * checkpoint) is skipped with its reason rather than failing the whole list.
+   */
+  async listFolder(): Promise<{ checkpoints: CheckpointInfo[]; skipped: SkippedCheckpoint[] }> {
+    let names: string[] = [];
+    try {
+      names = await readdir(this.folder);
+    } catch {
+      // No folder yet (nothing saved), or one we cannot read: an empty list, as before anything was saved.
+    }
+    const described = await Promise.all(
+      names.filter((n) => n.endsWith(CHECKPOINT_EXT) && !n.startsWith('.')).sort().map((n) => this.describe(join(this.folder, n))),
+    );
+    const checkpoints = described.flatMap((d) => ('info' in d ? [d.info] : [])).sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+    const skipped = described.flatMap((d) => ('skipped' in d ? [d.skipped] : [])).slice(0, MAX_SKIPPED_LISTED);
+    return { checkpoints, skipped };
+  }
+
+  private async describe(path: string): Promise<{ info: CheckpointInfo } | { skipped: SkippedCheckpoint }> {
+    const label = basename(path);
+    if (!existsSync(path)) return { skipped: { label, reason: 'the file no longer exists' } };
+    const result = await readMetaResult(path);
+    if (result.ok) {
+      const { meta } = result;
+      return { info: { id: checkpointId(path), label, model: meta.config.model, step: meta.step, savedAt: meta.savedAt } };
+    }
+    // The renderer never sees paths: the reason keeps the file names, not the folder they are in.
+    const reason = result.reason.split(`${dirname(path)}${sep}`).join('');
+    return { skipped: { label, reason: reason.length > 1000 ? `${reason.slice(0, 997)}...` : reason } };
   }
 
   /** The recent files that still exist, newest first; the pruned list is written back. */

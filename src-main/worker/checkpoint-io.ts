@@ -1,19 +1,21 @@
 /**
- * Writes and reads a session checkpoint in the worker: the variables (weights and optimizer slots) go
- * through the model's tf.train.Saver, the rest through the sidecar. The sidecar is written second, so a
- * crash in between leaves new weights with the previous step count, never a sidecar without weights.
+ * Writes and reads a session checkpoint in the worker: the variables (weights and optimizer slots) and
+ * the session's metadata (config, step, curves) go through the model's tf.train.Saver as one file, one
+ * atomic rename, so a crash at any point leaves either the old checkpoint or the new one, whole.
  */
-import { writeFileAtomic } from '../../src-core/checkpoint/checkpoint-file';
-import { readMeta, sidecarPath, type CheckpointMeta } from '../checkpoints/meta';
+import { unlink } from 'node:fs/promises';
+import { metaEntries, readMetaResult, sidecarPath, type CheckpointMeta } from '../checkpoints/meta';
 import type { ModelRuntime } from './model-runtime';
 
 export async function writeCheckpoint(runtime: ModelRuntime, path: string, meta: CheckpointMeta): Promise<void> {
-  await runtime.saver.save(runtime.session, path);
-  await writeFileAtomic(sidecarPath(path), [new TextEncoder().encode(`${JSON.stringify(meta, null, 2)}\n`)]);
+  await runtime.saver.save(runtime.session, path, { metadata: metaEntries(meta) });
+  // A sidecar left by the old two-file format no longer describes this file (the embedded metadata wins
+  // anyway); removing it keeps a folder from looking like it holds two formats.
+  await unlink(sidecarPath(path)).catch(() => undefined);
 }
 
 export async function readCheckpointMeta(path: string): Promise<CheckpointMeta> {
-  const meta = await readMeta(path);
-  if (meta === null) throw new Error(`checkpoint '${path}': its sidecar ${sidecarPath(path)} is missing or not a tinyflow studio checkpoint`);
-  return meta;
+  const result = await readMetaResult(path);
+  if (!result.ok) throw new Error(`checkpoint '${path}' cannot be opened: ${result.reason}`);
+  return result.meta;
 }
