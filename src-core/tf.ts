@@ -84,4 +84,6 @@ type SessionFactory = {
 export const Session = function (options?: SessionOptions): SessionClass {
   return new SessionClass(options);
 } as unknown as SessionFactory;
+// `sess instanceof tf.Session` holds (an InteractiveSession too).
+(Session as unknown as { prototype: unknown }).prototype = SessionClass.prototype;
 export type Session = SessionClass;
