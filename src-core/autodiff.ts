@@ -7,6 +7,8 @@ import { formatShape, shapesCompatible } from './graph/shape';
 import type { Operation } from './graph/operation';
 import { Tensor } from './graph/tensor';
 import * as m from './api/math-core';
+// Gradients are built from builders that look ops up by name: every built-in op must be registered.
+import './ops/builtin';
 
 /**
  * d(sum of ys)/d(x) for each x; `null` where no y depends on x. `grad_ys` seeds each y's gradient

@@ -2,6 +2,8 @@
  * The `tf` namespace: TF-1's Python names (snake_case) for the public surface.
  * `import * as tf from '../src-core'` or `import tf from '../src-core'`.
  */
+// Registers every built-in op before anything builds a graph (builders look ops up by name).
+import './ops/builtin';
 import * as tf from './tf';
 
 export * from './tf';

@@ -101,6 +101,19 @@ export function getOpDef(type: string): OpDef<Attrs> | undefined {
   return registry.get(type);
 }
 
+/**
+ * The definition registered under `type`, for builders that look ops up by name (so they need not
+ * import the op modules, whose gradients import the builders). Built-in ops register when
+ * src-core/ops/builtin.ts is loaded, which the `tf` entry point and autodiff do.
+ */
+export function opDef<A extends Attrs = Attrs>(type: string): OpDef<A> {
+  const def = registry.get(type);
+  if (def === undefined) {
+    throw new Error(`op type '${type}' is not registered (import src-core, or src-core/ops/builtin, so the built-in ops register)`);
+  }
+  return def as unknown as OpDef<A>;
+}
+
 export function registeredOpTypes(): string[] {
   return [...registry.keys()].sort();
 }
