@@ -6,9 +6,9 @@ import {
   COMPARISON_OPS,
   type ArgReduceOp, type Backend, type BackendBuffer, type BackendCapabilities, type BinaryArgs, type BinaryOp, type DType,
   type MatMulArgs, type ReduceArgs, type ReduceOp, type SoftmaxArgs, type StridedCopyArgs, type TypedArray, type UnaryOp,
-  type ElementwiseArgs, type MatMulEpilogue, type SoftmaxCrossEntropyArgs,
+  type ElementwiseArgs, type MatMulEpilogue, type SoftmaxCrossEntropyArgs, type GatherArgs, type SelectArgs,
 } from '../interface';
-import { DTYPES, isDType } from '../../src-core/graph/dtype';
+import { DTYPES, isDType } from '../../src-core/base/dtype';
 import { GpuContext, STORAGE_USAGE } from './context';
 import { WebGpuBuffer, asWebGpuBuffer } from './buffer';
 import { checkAtLeast, checkCount, checkDtype, checkSize, checkStridedView, fail, shapeSize } from './checks';
@@ -25,6 +25,8 @@ import { reduceKernel } from './kernels/reduce';
 import { softmaxKernel } from './kernels/softmax';
 import { stridedCopyKernel } from './kernels/strided-copy';
 import { unaryKernel } from './kernels/unary';
+import { gatherKernel, segmentSumKernel, selectKernel } from './kernels/gather';
+import { checkGatherCall, checkSelectCall } from '../select-gather-checks';
 
 const checks = createArgumentChecks(fail);
 
@@ -173,6 +175,24 @@ export class WebGpuBackend implements Backend {
       if (args.outStrides !== undefined) checkStridedView(method, 'out', out, args.shape, args.outStrides, args.outOffset ?? 0);
     }
     stridedCopyKernel(this.ctx, asWebGpuBuffer(x, method), asWebGpuBuffer(out, method), args);
+  }
+
+  select(cond: BackendBuffer, a: BackendBuffer, b: BackendBuffer, out: BackendBuffer, args: SelectArgs): void {
+    this.ctx.check('select');
+    checkSelectCall(checks, fail, cond, a, b, out, args);
+    selectKernel(this.ctx, asWebGpuBuffer(cond, 'select'), asWebGpuBuffer(a, 'select'), asWebGpuBuffer(b, 'select'), asWebGpuBuffer(out, 'select'), args);
+  }
+
+  gather(params: BackendBuffer, indices: BackendBuffer, out: BackendBuffer, args: GatherArgs): void {
+    this.ctx.check('gather');
+    checkGatherCall(checks, fail, 'gather', params, indices, out, args);
+    gatherKernel(this.ctx, asWebGpuBuffer(params, 'gather'), asWebGpuBuffer(indices, 'gather'), asWebGpuBuffer(out, 'gather'), args);
+  }
+
+  segmentSum(x: BackendBuffer, indices: BackendBuffer, out: BackendBuffer, args: GatherArgs): void {
+    this.ctx.check('segmentSum');
+    checkGatherCall(checks, fail, 'segmentSum', x, indices, out, args);
+    segmentSumKernel(this.ctx, asWebGpuBuffer(x, 'segmentSum'), asWebGpuBuffer(indices, 'segmentSum'), asWebGpuBuffer(out, 'segmentSum'), args);
   }
 
   softmax(x: BackendBuffer, out: BackendBuffer, args: SoftmaxArgs): void {
