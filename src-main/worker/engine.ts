@@ -131,7 +131,7 @@ export class ComputeEngine {
     'inspect:snapshot': async ({ misclassifiedLimit }) => {
       const runtime = await this.currentRuntime();
       const data = this.trainer.data ?? loadData(null, runtime.model.flatten);
-      return this.lock.run(() => inspectSnapshot(runtime, data, this.trainer.step, misclassifiedLimit));
+      return this.lock.run(() => inspectSnapshot(runtime, data, this.trainer.step, misclassifiedLimit, () => this.lock.handOver()));
     },
     'inspect:node': async ({ node, bins }) => {
       const runtime = await this.currentRuntime();

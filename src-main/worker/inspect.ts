@@ -5,10 +5,15 @@
 import type { MnistDataSets } from '../../src-core/datasets';
 import { formatShape } from '../../src-core/graph/shape';
 import type { Res } from '../../src-app-api/schemas';
+import { inChunks } from './chunked';
 import type { ModelRuntime } from './model-runtime';
 import { nodeTimes } from './node-values';
 
-export async function inspectSnapshot(runtime: ModelRuntime, data: MnistDataSets, step: number, limit: number): Promise<Res<'inspect:snapshot'>> {
+/**
+ * `between` is awaited between chunks of the test split (the worker hands its lock over there), so a
+ * big split never holds predictions or a pause for more than one chunk.
+ */
+export async function inspectSnapshot(runtime: ModelRuntime, data: MnistDataSets, step: number, limit: number, between: () => Promise<void>): Promise<Res<'inspect:snapshot'>> {
   const templateVar = runtime.variables.find((v) => v.shape?.length === 2 && v.shape[0] === 784 && v.shape[1] === 10);
   const templates = templateVar ? Array.from((await runtime.session.run(templateVar)).data as Float32Array) : null;
 
@@ -16,7 +21,11 @@ export async function inspectSnapshot(runtime: ModelRuntime, data: MnistDataSets
   const n = test.num_examples;
   const pixels = test.images.data as Float32Array;
   const onehot = test.labels.data as Float32Array;
-  const probs = (await runtime.session.run(runtime.model.probabilities, [[runtime.model.x, runtime.shapeImages(pixels, n)]])).data as Float32Array;
+  const probs = new Float32Array(n * 10);
+  await inChunks(n, async (start, count) => {
+    const images = runtime.shapeImages(pixels.subarray(start * 784, (start + count) * 784), count);
+    probs.set((await runtime.session.run(runtime.model.probabilities, [[runtime.model.x, images]])).data as Float32Array, start * 10);
+  }, between);
   const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
   const misclassified: Res<'inspect:snapshot'>['misclassified'] = [];
   let correct = 0;

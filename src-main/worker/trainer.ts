@@ -16,6 +16,7 @@ import { appendSeries } from '../../src-app-api/series';
 import type { CheckpointMeta } from '../checkpoints/meta';
 import type { Autosaver } from './autosave';
 import { readCheckpointMeta, writeCheckpoint } from './checkpoint-io';
+import { chunkedEvaluator } from './chunked';
 import { loadData } from './datasets';
 import { Lock, yieldToEventLoop } from './lock';
 import { ModelRuntime } from './model-runtime';
@@ -237,7 +238,11 @@ export class Trainer {
     const isCurrent = (): boolean => this.loop === loop;
     const loop: TrainingLoop = new TrainingLoop(
       {
-        target: { trainStep: (xs, ys) => runtime.trainStep(xs, ys), evaluate: runtime.testEvaluator(data.test, LIVE_EVAL_EXAMPLES) },
+        target: {
+          trainStep: (xs, ys) => runtime.trainStep(xs, ys),
+          // In chunks that hand the lock over: a prediction waits for one chunk, not the whole evaluation.
+          evaluate: chunkedEvaluator(runtime, data.test, LIVE_EVAL_EXAMPLES, () => this.lock.handOver()),
+        },
         nextBatch: () => (this.lastBatch = data.train.next_batch(batchSize)),
         extraBatch: (step) => (step % USER_SET_EVERY === 0 && this.userSet.size > 0 ? this.userSet.batch(runtime.model.flatten) : null),
         batchSize,
