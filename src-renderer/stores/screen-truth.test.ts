@@ -102,6 +102,27 @@ describe('renderer stores tell the truth', () => {
     expect(training.loss).toBe(loss);
   });
 
+  it('divergence: the store shows "diverged" with the message, stays usable, and resumes with a new rate', async () => {
+    const training = useTrainingStore();
+    training.initialize(await useAppStore().load());
+    Object.assign(training.config, { model: 'softmax', learningRate: 50, batchSize: 1, epochs: 1, steps: null });
+    expect(await training.start()).toBe(true);
+    await until(() => training.progress?.state === 'diverged', 30_000);
+    expect(training.active).toBe(true);
+    const d = training.progress!.divergence!;
+    expect(d.message).toMatch(/^training diverged at step \d+ \(loss (NaN|-?Infinity)\); weights kept from step \d+; try a learning rate below /);
+    // No chart point is NaN, so nothing on the charts breaks.
+    expect(training.loss.every(([, v]) => Number.isFinite(v))).toBe(true);
+    await training.diagnose();
+    expect(training.error).toBeNull();
+    expect(training.diagnosis?.message).toMatch(/non-finite/);
+    expect(await training.resume(0.05)).toBe(true);
+    await until(() => training.progress?.state !== 'diverged');
+    expect(training.progress?.config?.learningRate).toBe(0.05);
+    expect(await training.stop()).toBe(true);
+    await until(() => training.progress?.state === 'stopped');
+  });
+
   it('draw: an empty canvas is not classified or added, a late answer for a cleared drawing is dropped, drawings list and delete', async () => {
     const draw = useDrawStore();
     const mnist = get_mnist({ flatten: true, onehot: false });
@@ -152,6 +173,7 @@ describe('renderer stores tell the truth', () => {
     expect(rowNote(failed)).toBe('no GPU adapter');
     expect(rowNote({ ...failed, error: null, steps: 40, stopped: 'budget' })).toBe('stopped after 40 steps: its time budget ran out');
     const caption = { model: 'mlp', steps: 200, batchSize: 100, budgetSecondsPerBackend: 20, sharedWithTraining: true, cancelled: false };
+    expect(captionText({ ...caption, sharedWithTraining: false, budgetSecondsPerBackend: 20 / 3 })).toBe('mlp, 200 steps of batch 100 on each backend (at most 6.7 s each)');
     expect(captionText(caption)).toBe('mlp, 200 steps of batch 100 on each backend (at most 20 s each); training was running at the same time and shared the CPU cores, so these timings are lower than on an idle machine');
   });
 
