@@ -7,12 +7,13 @@ import type { BackendFactory } from './interface';
 import { registerBackend, registeredBackends } from './registry';
 import { createCpuBackend } from './cpu';
 import { wasmBackendFactory } from './wasm';
-import { webgpuHardwareBackendFactory } from './webgpu';
+import { webgpuBackendFactory, webgpuHardwareBackendFactory } from './webgpu';
 
 interface BuiltinBackend {
   readonly name: string;
   readonly factory: BackendFactory;
   readonly priority: number;
+  readonly byName?: BackendFactory;
 }
 
 const BUILTIN_BACKENDS: readonly BuiltinBackend[] = [
@@ -20,11 +21,11 @@ const BUILTIN_BACKENDS: readonly BuiltinBackend[] = [
   // Synchronous in Node (a plain `tf.Session()` can pick it); a Promise in a browser until compiled.
   { name: 'wasm', factory: wasmBackendFactory, priority: 10 },
   // Hardware adapters only: a software adapter (llvmpipe, SwiftShader) is slower than cpu, so 'best'
-  // must not pick it. Tests use the any-adapter factory directly for correctness.
-  { name: 'webgpu', factory: webgpuHardwareBackendFactory, priority: 20 },
+  // must not pick it. Named explicitly, any adapter will do (the session notes a software one).
+  { name: 'webgpu', factory: webgpuHardwareBackendFactory, byName: webgpuBackendFactory, priority: 20 },
 ];
 
 // Guarded so a second evaluation of this module (hot reload, two bundles) does not hit the name clash check.
-for (const { name, factory, priority } of BUILTIN_BACKENDS) {
-  if (!registeredBackends().includes(name)) registerBackend(name, factory, { priority });
+for (const { name, factory, priority, byName } of BUILTIN_BACKENDS) {
+  if (!registeredBackends().includes(name)) registerBackend(name, factory, { priority, byName });
 }

@@ -3,7 +3,7 @@
  * under a unique name with a priority; sessions create them by name or ask for the best one. A
  * factory that fails is reported as unavailable with its reason and never takes the others down.
  */
-import { InvalidArgumentError, UnavailableError } from '../src-core/errors';
+import { InvalidArgumentError, UnavailableError } from '../src-core/base/errors';
 import type { Backend, BackendCapabilities, BackendFactory } from './interface';
 import { fusedKernelsOf, missingMethods, type FusedKernel } from './contract';
 
@@ -15,6 +15,12 @@ export const BEST = 'best';
 export interface RegisterOptions {
   /** Higher wins when a session asks for the best available backend (built-ins: cpu 0, wasm 10, webgpu 20). */
   priority?: number;
+  /**
+   * The factory for a session that names this backend explicitly (`{backend: 'webgpu'}`, TINYFLOW_BACKEND);
+   * `factory` still serves 'best', the default session and availability reports. webgpu uses it to run on a
+   * software adapter when asked by name, while 'best' skips such an adapter.
+   */
+  byName?: BackendFactory;
 }
 
 /** What `availableBackends()` reports for one registered backend. */
@@ -34,6 +40,7 @@ export interface BackendInfo {
 interface Entry {
   readonly name: string;
   readonly factory: BackendFactory;
+  readonly byName?: BackendFactory;
   readonly priority: number;
   /** Registration order: breaks priority ties so the order is stable. */
   readonly order: number;
@@ -59,7 +66,8 @@ export function registerBackend(name: string, factory: BackendFactory, options: 
     throw new InvalidArgumentError(`registerBackend('${name}'): priority must be a finite number, got ${String(priority)}`);
   }
   if (entries.has(name)) throw new InvalidArgumentError(`registerBackend: a backend named '${name}' is already registered`);
-  entries.set(name, { name, factory, priority, order: registrations++ });
+  if (options.byName !== undefined && typeof options.byName !== 'function') throw new InvalidArgumentError(`registerBackend('${name}'): byName must be a function`);
+  entries.set(name, { name, factory, priority, order: registrations++, ...(options.byName ? { byName: options.byName } : {}) });
 }
 
 export function unregisterBackend(name: string): boolean {
@@ -247,9 +255,26 @@ export function envBackendName(): string | undefined {
   return name ? name : undefined;
 }
 
-/** A backend by name, or the best one for 'best' (always asynchronous). */
+/** A backend by name (its `byName` factory where it has one), or the best one for 'best' (always asynchronous). */
 export function resolveBackend(name: string): Backend | Promise<Backend> {
-  return name === BEST ? createBestBackend() : instantiateBackend(name);
+  if (name === BEST) return createBestBackend();
+  const entry = entryFor(name);
+  return entry.byName ? callByName(entry, entry.byName) : callFactory(entry);
+}
+
+/** Like callFactory, for the by-name factory: what it makes says nothing about the default factory's availability. */
+function callByName(entry: Entry, factory: BackendFactory): Backend | Promise<Backend> {
+  let made: unknown;
+  try {
+    made = factory();
+  } catch (e) {
+    throw unavailable(entry.name, e);
+  }
+  if (!isPromiseLike(made)) return checked(entry.name, made);
+  return Promise.resolve(made).then(
+    (b) => checked(entry.name, b),
+    (e: unknown) => Promise.reject(unavailable(entry.name, e)),
+  );
 }
 
 /** What a session gets with no backend option: TINYFLOW_BACKEND when set, else the best synchronous backend. */

@@ -3,7 +3,7 @@
  * shapes) and cached; variables live on the backend for the session's lifetime.
  */
 import type { Backend, BackendBuffer, TypedArray } from '../backends/interface';
-import { defaultBackend, resolveBackend } from '../backends';
+import { defaultBackend, resolveBackend } from '../backends/registry';
 import { FailedPreconditionError, InvalidArgumentError } from './errors';
 import { typedArrayFrom } from './graph/dtype';
 import { getDefaultGraph, type Graph } from './graph/graph';
@@ -95,6 +95,8 @@ export class Session implements VariableStore {
   private readonly profiles = new Map<Plan, { fetches: string[]; runs: number; ms: Float64Array }>();
   /** The registry name the backend was asked for by, which a failover must not pick again. */
   private chosenName: string | null = null;
+  /** Something a user should know about the backend (a software GPU adapter), once it has initialised; else null. */
+  backendNote: string | null = null;
 
   constructor(options: SessionOptions = {}) {
     this.graph = options.graph ?? getDefaultGraph();
@@ -115,6 +117,7 @@ export class Session implements VariableStore {
   /** Makes `backend` the session's, watching for the loss of its device where that can happen. */
   private adopt(backend: Backend): void {
     this.backendOrPromise = backend;
+    this.backendNote = noteFor(backend);
     const options = this.failoverOptions;
     if (options === false || !backend.lost) {
       this.snapshots = null;
@@ -408,6 +411,20 @@ export class Session implements VariableStore {
       }
     }
   }
+}
+
+/** Adapters already warned about: the console hears of each once per process, not once per session. */
+const warnedAdapters = new Set<string>();
+
+function noteFor(backend: Backend): string | null {
+  const adapter = backend.capabilities.adapter;
+  if (!adapter?.software) return null;
+  const note = `backend '${backend.name}' runs on a software adapter (${adapter.description}), slower than cpu`;
+  if (!warnedAdapters.has(note)) {
+    warnedAdapters.add(note);
+    console.warn(`tinyflow: ${note}; use {backend: 'best'} or 'wasm' for speed`);
+  }
+  return note;
 }
 
 function resolveOptimizations(choice: SessionOptions['optimizations']): Optimizations {

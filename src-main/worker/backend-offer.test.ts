@@ -1,0 +1,30 @@
+/**
+ * Honest backends in the app: app:info names the default backend (the fastest available, the one a
+ * plain tf.Session() picks: wasm here, not cpu) and every backend it leaves out of the Train list with
+ * the registry's reason, the same text `tinyflow info` prints.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as tf from '../../src-core';
+import { availableBackends } from '../../backends';
+import { parseResponse } from '../../src-app-api/wire';
+import { infoCommand } from '../../src-cli/commands/info';
+import { ComputeEngine } from './engine';
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('app:info backends', () => {
+  it('defaults to the fastest available backend and says why the others are missing, as tinyflow info does', async () => {
+    const info = parseResponse('app:info', await new ComputeEngine(() => undefined).handle('app:info', {}));
+    const session = tf.Session();
+    expect(info.defaultBackend).toBe(session.backendName);
+    expect(info.defaultBackend).toBe(info.backends[0]);
+    session.close();
+    const all = await availableBackends();
+    expect(info.unavailableBackends).toEqual(all.filter((b) => !b.available).map((b) => ({ backend: b.name, reason: b.reason })));
+    expect([...info.backends, ...info.unavailableBackends.map((u) => u.backend)].sort()).toEqual(all.map((b) => b.name).sort());
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+    await infoCommand([]);
+    for (const { backend, reason } of info.unavailableBackends) expect(lines.join('\n')).toMatch(new RegExp(`${backend}.*${reason.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  }, 60_000);
+});
