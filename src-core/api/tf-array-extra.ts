@@ -1,5 +1,6 @@
 /**
- * TF-1's array ops beyond the core set: stack, unstack, split, tile, pad, range, shape, size, rank.
+ * TF-1's array ops beyond the core set: stack, unstack, split, tile, pad, range, shape, size, rank,
+ * where and gather (new backend primitives select and gather; ops/select.ts, ops/gather.ts).
  * stack/unstack/split and the REFLECT/SYMMETRIC pads are built from expand_dims, concat, slice and
  * squeeze (strided copies, and their gradients come from those parts); tile and constant pad have
  * ops of their own (ops/tile.ts, ops/pad.ts), and shape/size/rank are compile-time values
@@ -8,12 +9,14 @@
 import type { DType } from '../graph/dtype';
 import type { Tensor } from '../graph/tensor';
 import { Tensor as TensorClass } from '../graph/tensor';
-import { InvalidArgumentError } from '../errors';
+import { InvalidArgumentError, UnimplementedError } from '../errors';
 import { NDArray } from '../ndarray';
 import { apply } from '../ops/apply';
 import { Tile } from '../ops/tile';
 import { Pad } from '../ops/pad';
 import { Rank, ShapeOp, Size } from '../ops/shape-info';
+import { Select } from '../ops/select';
+import { Gather } from '../ops/gather';
 import * as m from './math-core';
 import { constantTensor, toTensor, toTensors, type TensorLike } from './convert';
 import { checkInteger, describe, knownRank, mergeOptions, resolveAxis, tensorDesc } from './extra-options';
@@ -241,3 +244,42 @@ export const shape = shapeInfo('shape', ShapeOp, 'Shape', true);
 export const size = shapeInfo('size', Size, 'Size', true);
 /** tf.rank(input, name?): the number of dims, an int32 scalar. */
 export const rank = shapeInfo('rank', Rank, 'Rank', false);
+
+/**
+ * tf.where(condition, x, y): x where condition is true, else y, exactly (the other branch's NaN or Inf
+ * never leaks). Broadcasting as TF's where_v2, plus TF-1's row form: a vector condition with x of
+ * higher rank picks whole rows. The one-argument form (coordinates of true elements) has a
+ * data-dependent shape and is refused.
+ */
+export function where(condition: TensorLike, x?: TensorLike, y?: TensorLike, name?: string | { name?: string }): Tensor {
+  if (x === undefined || y === undefined) {
+    throw new UnimplementedError('where: the one-argument form (coordinates of the true elements) has a data-dependent shape and is not supported; give both x and y');
+  }
+  const c = toTensor(condition, 'bool', undefined, 'condition');
+  const [a, b] = toTensors([x, y], ['x', 'y']);
+  if (c.dtype !== 'bool') throw new InvalidArgumentError(`where: condition must be bool, got ${tensorDesc(c)}`);
+  const opName = nameArg('where', name) ?? 'Select';
+  const rows = c.shape !== null && c.shape.length === 1 && a.shape !== null && a.shape.length > 1 && (c.shape[0] === null || a.shape[0] === null || c.shape[0] === a.shape[0]) && c.shape[0] !== 1;
+  const cond = rows ? m.reshape(c, [-1, ...new Array<number>((a.shape as unknown[]).length - 1).fill(1)]) : c;
+  return apply(Select, [cond, a, b], {}, opName);
+}
+
+interface GatherOptions {
+  validate_indices?: boolean;
+  axis?: number;
+  name?: string;
+}
+
+/**
+ * tf.gather(params, indices, {axis=0, name}): slices of params along axis at int32 indices; output
+ * shape params[:axis] + indices.shape + params[axis+1:]. An index outside [0, dim) gives zeros.
+ */
+export function gather(params: TensorLike, indices: TensorLike, validateOrOptions?: boolean | GatherOptions, options?: GatherOptions): Tensor {
+  const opts = mergeOptions<GatherOptions>('gather', 'validate_indices', validateOrOptions, options, ['validate_indices', 'axis', 'name']);
+  const p = toTensor(params, undefined, undefined, 'params');
+  const idx = toTensor(indices, 'int32', p.graph, 'indices');
+  if (idx.dtype !== 'int32') throw new InvalidArgumentError(`gather: indices must be int32 (whole numbers), got ${tensorDesc(idx)}`);
+  const axis = checkInteger('gather', 'axis', opts.axis ?? 0);
+  if (p.shape !== null) resolveAxis('gather', axis, p.shape.length);
+  return apply(Gather, [p, idx], { axis }, opts.name ?? 'Gather');
+}

@@ -9,6 +9,7 @@ import * as m from './math-core';
 import { toTensor, toTensors, type TensorLike } from './convert';
 import { nameOf, type NameOption } from './options';
 import { describe, isOptionsObject, mergeOptions, tensorDesc } from './extra-options';
+import { gather } from './tf-array-extra';
 
 type Name = string | NameOption;
 
@@ -149,4 +150,23 @@ export function batch_normalization(
     const shift = offset !== null && offset !== undefined ? m.sub(toTensor(offset, 'float32', t.graph, 'offset'), m.mul(mu, inv)) : m.neg(m.mul(mu, inv));
     return m.add(m.mul(t, inv), shift);
   });
+}
+
+interface EmbeddingOptions {
+  partition_strategy?: 'mod' | 'div';
+  name?: string;
+  validate_indices?: boolean;
+  max_norm?: number | null;
+}
+
+/**
+ * tf.nn.embedding_lookup(params, ids, {name}): rows of params (one tensor, or a list of one) at ids —
+ * tf.gather along axis 0. Sharded params (a longer list) and max_norm are refused rather than guessed.
+ */
+export function embedding_lookup(params: TensorLike | TensorLike[], ids: TensorLike, options: EmbeddingOptions = {}): Tensor {
+  const opts = mergeOptions<EmbeddingOptions>('embedding_lookup', 'name', undefined, options, ['partition_strategy', 'name', 'validate_indices', 'max_norm']);
+  if (opts.max_norm !== undefined && opts.max_norm !== null) throw new InvalidArgumentError('embedding_lookup: max_norm is not supported');
+  const list = Array.isArray(params) && params.length > 0 && !params.every((p) => typeof p === 'number' || Array.isArray(p)) ? (params as TensorLike[]) : [params as TensorLike];
+  if (list.length !== 1) throw new InvalidArgumentError(`embedding_lookup: sharded params (a list of ${list.length} tensors) are not supported; concatenate them first`);
+  return gather(list[0], ids, { name: opts.name ?? 'embedding_lookup' });
 }

@@ -28,6 +28,7 @@ export const NN_OP_GROUPS = {
   random: ['RandomUniform', 'RandomStandardNormal', 'TruncatedNormal'],
   flatten: ['Flatten'],
   arrayExtra: ['Tile', 'TileGrad', 'Pad', 'PadGrad', 'Shape', 'Size', 'Rank'],
+  selection: ['Select', 'Gather', 'GatherGrad'],
 } as const;
 
 export const NN_OP_TYPES: readonly string[] = Object.values(NN_OP_GROUPS).flat();
