@@ -139,11 +139,15 @@ describe('readIdxFile checks sizes before it allocates', () => {
   it('a 4 MB gzip bomb (4.2 GB of zeros) stops at the size its header declares', () => {
     // Concatenated gzip members inflate as one stream: a tiny header member, then 4,200 MiB of zeros.
     const zerosMiB = gzipSync(new Uint8Array(MB), { level: 9 });
-    const parts = [gzipSync(idxHeader([10, 28, 28])), ...Array.from({ length: 4200 }, () => zerosMiB)];
+    const bomb = (dims: number[]) => Buffer.concat([gzipSync(idxHeader(dims)), ...Array.from({ length: 4200 }, () => zerosMiB)]);
+    // A header declaring 6,000 images (4.7 MB) is plausible for 4.4 MB of gzip: inflating stops at 4.7 MB.
     const path = join(temp.dir, 'train-images-idx3-ubyte.gz');
-    writeFileSync(path, Buffer.concat(parts));
+    writeFileSync(path, bomb([6000, 28, 28]));
     expect(statSync(path).size).toBeLessThan(5 * MB);
-    expectCheapFailure(path, `gzip output exceeds the ${16 + 10 * 28 * 28} bytes its IDX header declares`);
+    expectCheapFailure(path, `gzip output exceeds the ${16 + 6000 * 28 * 28} bytes its IDX header declares`);
+    // Declaring 10 images, the same bytes cannot be a gzip of them: refused from the file size, nothing inflated.
+    writeFileSync(path, bomb([10, 28, 28]));
+    expectCheapFailure(path, `more than the ${16 + 7840 + 8 + 65536} bytes the ${16 + 7840} bytes its IDX header declares can compress to`);
   });
 
   it('a gzip whose header declares more than the reader accepts fails on the header', () => {
@@ -152,8 +156,8 @@ describe('readIdxFile checks sizes before it allocates', () => {
     expectCheapFailure(path, /dims \[4294967295,4294967295,4294967295\] \(ubyte\) declare more than the \d+ bytes of data this reader accepts/);
   });
 
-  it('a compressed file larger than any acceptable IDX file compresses to is refused before it is read', () => {
-    // Incompressible data: the gzip file is a little larger than the 100 kB it holds.
+  it('a gzip file larger than what its header declares can compress to is refused before it is read', () => {
+    // A header declaring 10 bytes, then 100 kB of incompressible noise: the gzip file is about 100 kB.
     let state = 0x9e3779b9;
     const noise = Uint8Array.from({ length: 100_000 }, () => {
       state ^= state << 13;
@@ -161,11 +165,12 @@ describe('readIdxFile checks sizes before it allocates', () => {
       state ^= state << 5;
       return state & 0xff;
     });
-    const path = write('big.gz', gzipSync(encodeIdx([100_000], noise)));
-    expect(() => readIdxFile(path, { maxBytes: 1000 })).toThrow(
-      /the gzip file has \d+ bytes, more than the 67561 bytes any IDX file this reader accepts \(1000 bytes of data\) compresses to/,
+    const path = write('padded.gz', gzipSync(Buffer.concat([idxHeader([10]), noise])));
+    expect(errorOf(path).message).toMatch(
+      new RegExp(`^IDX file '${path}': the gzip file has \\d+ bytes, more than the 65555 bytes the 18 bytes its IDX header declares can compress to$`),
     );
-    expect(readIdxFile(path).dims).toEqual([100_000]);
+    // A sparse 1.9 GB file that starts with a small gzipped header: refused without reading the rest.
+    expectCheapFailure(sparse('sparse.gz', gzipSync(idxHeader([3, 28, 28])), 2_040_109_056), 'the gzip file has 2040109056 bytes, more than the');
   });
 
   it('a sparse 1.9 GB file of zeros fails on its 4-byte header, without reading the rest', () => {

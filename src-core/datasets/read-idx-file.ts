@@ -24,8 +24,13 @@ export function readIdxFile(path: string, options: ReadIdxOptions = {}): IdxArra
   const fd = openFile(path);
   try {
     const size = fileSize(fd, path);
-    const head = readAt(fd, path, 0, Math.min(size, MAX_IDX_HEADER_BYTES));
-    if (isGzip(head)) return decodeIdx(gunzipBounded(readAt(fd, path, 0, compressedSizeChecked(size, path, maxBytes)), path, maxBytes), path);
+    // Enough for any plain header, and for the gzip prefix the header is inflated from.
+    const head = readAt(fd, path, 0, Math.min(size, GZIP_HEADER_PROBE_BYTES));
+    if (isGzip(head)) {
+      const header = headerOfGzip(head, size, path, maxBytes);
+      if (header !== null) checkCompressedSize(size, header, path);
+      return decodeIdx(gunzipBounded(readAt(fd, path, 0, size), header, path), path);
+    }
     const header = parseIdxHeader(head, path, maxBytes);
     checkPlainSize(header, size, path);
     return decodeIdx(readAt(fd, path, 0, size), path);
@@ -41,12 +46,13 @@ export function readIdxFile(path: string, options: ReadIdxOptions = {}): IdxArra
  * that name the file and its size.
  */
 export function maybeGunzip(bytes: Uint8Array, fileName: string, maxBytes = MAX_IDX_DATA_BYTES): Uint8Array {
-  return isGzip(bytes) ? gunzipBounded(bytes, fileName, maxBytes) : bytes;
+  if (!isGzip(bytes)) return bytes;
+  return gunzipBounded(bytes, headerOfGzip(bytes.subarray(0, GZIP_HEADER_PROBE_BYTES), bytes.length, fileName, maxBytes), fileName);
 }
 
-function gunzipBounded(compressed: Uint8Array, fileName: string, maxBytes: number): Uint8Array {
-  const header = headerOfGzip(compressed, fileName, maxBytes);
-  if (header === null) return inflate(compressed, fileName, MAX_IDX_HEADER_BYTES); // too short for a header: decodeIdx says so
+/** `header`: what the stream's first bytes declare, null when the stream is too short to hold one. */
+function gunzipBounded(compressed: Uint8Array, header: IdxHeader | null, fileName: string): Uint8Array {
+  if (header === null) return inflate(compressed, fileName, MAX_IDX_HEADER_BYTES); // decodeIdx reports the truncation
   const declared = header.headerSize + header.dataBytes;
   try {
     return gunzipSync(compressed, { maxOutputLength: Math.max(declared, 1) });
@@ -54,7 +60,7 @@ function gunzipBounded(compressed: Uint8Array, fileName: string, maxBytes: numbe
     if (errnoOf(error) === 'ERR_BUFFER_TOO_LARGE') {
       throw idxError(fileName)(`gzip output exceeds the ${declared} bytes its IDX header declares (${compressed.length} compressed bytes)`);
     }
-    throw corruptGzip(error, compressed, fileName);
+    throw corruptGzip(error, compressed.length, fileName);
   }
 }
 
@@ -62,20 +68,21 @@ function gunzipBounded(compressed: Uint8Array, fileName: string, maxBytes: numbe
 const GZIP_HEADER_PROBE_BYTES = 64 * 1024;
 
 /**
- * The IDX header at the start of a gzip stream, inflated from growing prefixes of the compressed bytes
- * (1 KiB first: deflate expands at most about 1032:1, so even a bomb yields about 1 MiB there). Null when
- * the whole stream inflates to fewer bytes than a header: decodeIdx then reports the truncation.
+ * The IDX header at the start of a gzip stream, inflated from growing prefixes of `start`, the stream's
+ * first bytes (1 KiB first: deflate expands at most about 1032:1, so even a bomb yields about 1 MiB
+ * there). Null when the whole stream inflates to fewer bytes than a header: decodeIdx then reports it.
  */
-function headerOfGzip(compressed: Uint8Array, fileName: string, maxBytes: number): IdxHeader | null {
+function headerOfGzip(start: Uint8Array, compressedSize: number, fileName: string, maxBytes: number): IdxHeader | null {
   for (let prefix = 1024; ; prefix *= 4) {
-    const whole = prefix >= compressed.length;
-    const start = whole ? inflate(compressed, fileName, MAX_IDX_HEADER_BYTES) : inflatePrefix(compressed, prefix, fileName);
-    const rank = start.length >= 4 ? start[3] : 255;
-    if (start.length >= 4 + 4 * rank || whole) {
-      return start.length < 4 ? null : parseIdxHeader(start, fileName, maxBytes);
+    const chunk = start.subarray(0, prefix);
+    const complete = chunk.length >= compressedSize;
+    const out = complete ? inflate(chunk, fileName, MAX_IDX_HEADER_BYTES) : inflatePrefix(chunk, compressedSize, fileName);
+    const rank = out.length >= 4 ? out[3] : 255;
+    if (out.length >= 4 + 4 * rank || complete) {
+      return out.length < 4 ? null : parseIdxHeader(out, fileName, maxBytes);
     }
-    if (prefix >= GZIP_HEADER_PROBE_BYTES) {
-      throw idxError(fileName)(`the first ${prefix} compressed bytes inflate to only ${start.length} bytes, too few for an IDX header`);
+    if (chunk.length >= start.length) {
+      throw idxError(fileName)(`the first ${chunk.length} compressed bytes inflate to only ${out.length} bytes, too few for an IDX header`);
     }
   }
 }
@@ -86,33 +93,36 @@ function inflate(compressed: Uint8Array, fileName: string, limit: number): Uint8
     const out = gunzipSync(compressed);
     return out.length > limit ? out.subarray(0, limit) : out;
   } catch (error) {
-    throw corruptGzip(error, compressed, fileName);
+    throw corruptGzip(error, compressed.length, fileName);
   }
 }
 
-/** Inflates the first `prefix` bytes of a stream, accepting that it is cut short there. */
-function inflatePrefix(compressed: Uint8Array, prefix: number, fileName: string): Uint8Array {
+/** Inflates the first bytes of a longer stream, accepting that it is cut short there. */
+function inflatePrefix(prefix: Uint8Array, compressedSize: number, fileName: string): Uint8Array {
   try {
-    return gunzipSync(compressed.subarray(0, prefix), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    return gunzipSync(prefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
   } catch (error) {
-    throw corruptGzip(error, compressed, fileName);
+    throw corruptGzip(error, compressedSize, fileName);
   }
 }
 
-function corruptGzip(error: unknown, compressed: Uint8Array, fileName: string): DataLossError {
-  return idxError(fileName)(`gzip data (${compressed.length} compressed bytes) is corrupt or truncated: ${describe(error)}`);
+function corruptGzip(error: unknown, compressedSize: number, fileName: string): DataLossError {
+  return idxError(fileName)(`gzip data (${compressedSize} compressed bytes) is corrupt or truncated: ${describe(error)}`);
 }
 
 /**
- * A compressed file may not be much larger than what it may decode to: deflate adds at most a few bytes
- * per 16 KiB block. Checked before the compressed bytes are read into memory.
+ * A gzip file cannot be much larger than what its header declares it inflates to: deflate adds a few bytes
+ * per 64 KiB block at worst. Checked before the compressed bytes are read, so a huge (or sparse) file
+ * that starts with a small gzipped header is refused without reading it.
  */
-function compressedSizeChecked(size: number, path: string, maxBytes: number): number {
-  const limit = MAX_IDX_HEADER_BYTES + maxBytes + Math.ceil(maxBytes / 1000) + 64 * 1024;
+function checkCompressedSize(size: number, header: IdxHeader, path: string): void {
+  const declared = header.headerSize + header.dataBytes;
+  const limit = declared + Math.ceil(declared / 1000) + 64 * 1024;
   if (size > limit) {
-    throw idxError(path)(`the gzip file has ${size} bytes, more than the ${limit} bytes any IDX file this reader accepts (${maxBytes} bytes of data) compresses to`);
+    throw idxError(path)(
+      `the gzip file has ${size} bytes, more than the ${limit} bytes the ${declared} bytes its IDX header declares can compress to`,
+    );
   }
-  return size;
 }
 
 function checkPlainSize(header: IdxHeader, size: number, path: string): void {
