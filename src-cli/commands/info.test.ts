@@ -56,6 +56,8 @@ describe('tinyflow info', () => {
     expect(lines[3]).toMatch(/^ {2}cpu +0 +available +sync +float32 int32 bool +yes +2,147,483,647 +softmax softmaxCrossEntropy elementwise matmulEpilogue +-$/);
     expect(lines[4]).toMatch(/^ {2}unbounded +-1 +available +sync +float32 int32 bool +yes +unlimited +none +-$/);
     expect(lines[5]).toMatch(/^ {2}soft-gpu +-2 +available +sync +.* +navigator\.gpu \(google swiftshader\), software adapter$/);
+    // The first available one by priority is everyone's default (no-simd, above it, cannot start).
+    expect(lines[6]).toBe('default: cpu (the fastest available; tf.Session(), tinyflow train and the studio start on it)');
     expect(out).toContain(`ops (${registeredOpTypes().length} registered):`);
     for (const op of ['MatMul', 'Softmax', 'Relu', 'Assign']) expect(out).toMatch(new RegExp(`\\b${op}\\b`));
   });

@@ -70,11 +70,18 @@ function wrap(words: string[], width: number, indent: string): string[] {
   return lines;
 }
 
+/** The backend everything starts on by default: the best available one. */
+function defaultLine(backends: BackendInfo[]): string {
+  const best = backends.find((b) => b.available);
+  return best ? `default: ${best.name} (the fastest available; tf.Session(), tinyflow train and the studio start on it)` : 'default: none (no backend is available here)';
+}
+
 export function formatInfo({ backends, ops }: InfoReport): string {
   const header = ['backend', 'priority', 'status', 'init', 'dtypes', 'readSync', 'max buffer', 'fused kernels', 'adapter'];
   return [
     `backends (${backends.length} registered, best first):`,
     ...table([header, ...backends.map(backendRow)]).map((l) => `  ${l}`),
+    defaultLine(backends),
     '',
     `ops (${ops.length} registered):`,
     ...wrap(ops, 100, '  '),
