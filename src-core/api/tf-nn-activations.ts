@@ -40,18 +40,22 @@ const negAbs = (x: Tensor) => m.minimum(x, m.neg(x));
 /** log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)): no overflow, accurate far below 0. */
 const softplusOf = (x: Tensor) => m.add(m.relu(x), log1p(m.exp(negAbs(x))));
 
-/** exp(x) - 1 where x <= 0, else 0 (x's positive part is added separately, exactly). */
-const negativePart = (x: Tensor) => m.sub(m.exp(m.minimum(x, 0)), 1);
+/**
+ * elu's two parts, summed exactly (one of them is 0): max(x, 0) and exp(min(x, 0)) - 1. At x = 0 the
+ * max passes the gradient to x and the min to its constant, so elu'(0) = 1 and selu'(0) = scale, as TF-1.
+ */
+const positivePart = (x: Tensor) => m.maximum(x, 0);
+const negativePart = (x: Tensor) => m.sub(m.exp(m.minimum(0, x)), 1);
 
 /** tf.nn.relu6: min(max(x, 0), 6). */
 export const relu6 = scoped('relu6', 'Relu6', (x) => m.minimum(m.relu(x), 6));
 /** tf.nn.elu: x where x > 0, else exp(x) - 1. */
-export const elu = scoped('elu', 'Elu', (x) => m.add(m.relu(x), negativePart(x)));
+export const elu = scoped('elu', 'Elu', (x) => m.add(positivePart(x), negativePart(x)));
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
 /** tf.nn.selu: scale * (x where x > 0, else alpha * (exp(x) - 1)). */
-export const selu = scoped('selu', 'Selu', (x) => m.mul(m.add(m.relu(x), m.mul(negativePart(x), SELU_ALPHA)), SELU_SCALE));
+export const selu = scoped('selu', 'Selu', (x) => m.mul(m.add(positivePart(x), m.mul(negativePart(x), SELU_ALPHA)), SELU_SCALE));
 /** tf.nn.softplus: log(1 + exp(x)), stable. */
 export const softplus = scoped('softplus', 'Softplus', softplusOf);
 /** tf.nn.softsign: x / (1 + |x|). */
