@@ -52,6 +52,9 @@ function start(): void {
     return;
   }
   process.on('exit', () => lock.release());
+  // As in the web host: one failed handler is logged, and the app (and its unsaved session) lives on.
+  process.on('unhandledRejection', (reason) => console.error('tinyflow studio: unhandled rejection:', reason));
+  process.on('uncaughtException', (error) => console.error('tinyflow studio: uncaught exception:', error));
 
   const { autosavePath } = library;
   const supervisor = new WorkerSupervisor({
@@ -109,12 +112,23 @@ function start(): void {
     createWindow();
     app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
   });
-  app.on('window-all-closed', () => {
+  // Every way out (last window closed, Cmd+Q, app.quit(), SIGINT / SIGTERM) goes through before-quit:
+  // hold the quit until the session is paused and autosaved, then quit for real.
+  let saved = false;
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (saved) return;
+    event.preventDefault();
+    if (quitting) return;
+    quitting = true;
     void autosaveBeforeExit(supervisor, autosavePath)
       .then(() => supervisor.close())
       .finally(() => {
+        saved = true;
         lock.release();
         app.quit();
       });
   });
+  app.on('window-all-closed', () => app.quit());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 }
