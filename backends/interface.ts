@@ -8,7 +8,7 @@
  * Kernels are synchronous calls that may *enqueue* work (a GPU backend records commands); only `read`
  * is asynchronous. Outputs are always distinct from inputs unless a method says otherwise.
  */
-import type { DType, TypedArray } from '../src-core/graph/dtype';
+import type { DType, TypedArray } from '../src-core/base/dtype';
 import type { ArgReduceOp, BinaryOp, EpilogueActivation, ReduceOp, UnaryOp } from './primitive-ops';
 
 export type { DType, TypedArray };

@@ -3,7 +3,7 @@
  * as a compiled plan. This is what `np` is built on.
  */
 import type { Backend, BackendBuffer } from '../backends/interface';
-import { instantiateBackend } from '../backends';
+import { instantiateBackend } from '../backends/registry';
 import { numElements } from './graph/shape';
 import { NDArray } from './ndarray';
 import type { Attrs, LowerContext, OpDef, Port } from './ops/op-def';

@@ -4,7 +4,7 @@
  * priority when that happens. Training goes on from the last copy; the event says how old it was.
  */
 import type { Backend, BackendBuffer, TypedArray } from '../backends/interface';
-import { availableBackends, createBackend } from '../backends';
+import { availableBackends, createBackend } from '../backends/registry';
 import { FailedPreconditionError } from './errors';
 import type { Operation } from './graph/operation';
 

@@ -1,5 +1,5 @@
 import type { BackendBuffer, DType, TypedArray } from '../interface';
-import { typedArrayFor } from '../../src-core/graph/dtype';
+import { typedArrayFor } from '../../src-core/base/dtype';
 
 const EMPTY = new Float32Array(0);
 

@@ -26,7 +26,7 @@ import {
   type TypedArray,
   type UnaryOp,
 } from '../interface';
-import { DTYPES, isDType } from '../../src-core/graph/dtype';
+import { DTYPES, isDType } from '../../src-core/base/dtype';
 import { CpuBuffer, cpuData } from './cpu-buffer';
 import { checkAtLeast, checkCount, checkDtype, checkSize, checkStridedView, fail, shapeSize } from './checks';
 import { createArgumentChecks } from '../argument-checks';

@@ -5,8 +5,8 @@
 import { expect } from 'vitest';
 import fc from 'fast-check';
 import type { Backend, BackendBuffer, BinaryArgs, DType, TypedArray } from '../interface';
-import { typedArrayFrom } from '../../src-core/graph/dtype';
-import { stridesOf } from '../../src-core/graph/shape';
+import { typedArrayFrom } from '../../src-core/base/dtype';
+import { stridesOf } from '../../src-core/base/shape';
 
 // The seeded generator and bulk data are the conformance suite's (test/conformance/data.ts).
 export { makeRng, floats as randomFloats, ints as randomInts, numel } from '../../test/conformance/data';

@@ -25,7 +25,7 @@ import {
   type TypedArray,
   type UnaryOp,
 } from '../interface';
-import { DTYPES, isDType } from '../../src-core/graph/dtype';
+import { DTYPES, isDType } from '../../src-core/base/dtype';
 import { checkAtLeast, checkCount, checkDtype, checkSize, checkStridedView, fail, shapeSize } from './checks';
 import { createArgumentChecks } from '../argument-checks';
 import { checkCrossEntropyCall, checkElementwiseCall, checkMatmulEpilogueCall, checkProgram } from '../fused-checks';

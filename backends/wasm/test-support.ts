@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import fc from 'fast-check';
 import type { BackendBuffer, DType, TypedArray } from '../interface';
-import { typedArrayFrom } from '../../src-core/graph/dtype';
+import { typedArrayFrom } from '../../src-core/base/dtype';
 import { createCpuBackend } from '../cpu';
 import { createWasmBackend } from './index';
 import { download, randomFloats, randomInts, upload } from '../cpu/testing';

@@ -11,6 +11,8 @@ import { NDArray } from '../ndarray';
 import { divergenceReport, type GoodWeights, type ReplayBatch, type WeightSnapshot } from './divergence';
 import { TrainingLoop, type LoopState } from './loop';
 import { TrainableModel } from './trainable';
+// Sessions find backends through the registry; the built-in ones register here (src-core/index.ts does it for users).
+import '../../backends/builtin';
 
 const batch = (): [NDArray, NDArray] => [new NDArray(new Float32Array(4), [1, 4]), new NDArray(new Float32Array(10), [1, 10])];
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));

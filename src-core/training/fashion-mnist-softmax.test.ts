@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { get_mnist } from '../datasets';
 import { trainModel } from './train-loop';
+// Sessions find backends through the registry; the built-in ones register here (src-core/index.ts does it for users).
+import '../../backends/builtin';
 
 /** Where Debian's `dataset-fashion-mnist` package installs the four IDX files. */
 const FASHION_DIR = '/usr/share/datasets/fashion-mnist';

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { get_mnist } from '../datasets';
 import { NDArray } from '../ndarray';
 import { TrainableModel } from './trainable';
+// Sessions find backends through the registry; the built-in ones register here (src-core/index.ts does it for users).
+import '../../backends/builtin';
 
 const data = get_mnist({ flatten: true, onehot: true });
 const batches = Array.from({ length: 12 }, (_, i): [NDArray, NDArray] => {

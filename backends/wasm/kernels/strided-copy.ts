@@ -2,7 +2,7 @@ import type { StridedCopyArgs } from '../../interface';
 import { fail } from '../checks';
 import { DTYPE_CODE, type WasmBuffer } from '../wasm-buffer';
 import { collapseDims } from '../../collapse-dims';
-import { stridesOf as contiguousStrides } from '../../../src-core/graph/shape';
+import { stridesOf as contiguousStrides } from '../../../src-core/base/shape';
 import { MAX_RANK, memoize, writeArgs, type KernelContext } from './context';
 
 /** [rank, shape..., inStrides..., outStrides..., inOffset, outOffset, accumulate] for csrc/copy.c. */
