@@ -69,6 +69,15 @@ describe('web host', () => {
     expect((await fetch(`http://127.0.0.1:${host.port}/`)).status).toBe(200);
   });
 
+  it("answers what Node's HTTP parser refuses (huge headers 431, a bad method or version 400) with the security headers", async () => {
+    const huge = await rawHttp(host.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`);
+    expect(statusOf(huge)).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(huge).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/i);
+    expect(statusOf(await rawHttp(host.port, `G\x00T / HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`))).toBe('HTTP/1.1 400 Bad Request');
+    expect(statusOf(await rawHttp(host.port, `GET / HTTP/9.9\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`))).toMatch(/^HTTP\/1\.1 (400|505) /);
+    expect((await fetch(`http://127.0.0.1:${host.port}/`)).status).toBe(200);
+  });
+
   it('refuses a Host header other than its own loopback names (DNS rebinding), for pages and the socket', async () => {
     expect(statusOf(await rawHttp(host.port, get(host.port, '/', `rebind.example:${host.port}`)))).toBe('HTTP/1.1 421 Misdirected Request');
     expect(statusOf(await rawHttp(host.port, get(host.port, '/', '127.0.0.1:1')))).toBe('HTTP/1.1 421 Misdirected Request');
