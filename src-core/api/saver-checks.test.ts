@@ -110,6 +110,44 @@ describe('Saver.restore of hostile or inconsistent files', () => {
     );
   });
 
+  it('a valid 3 GB (sparse) checkpoint: shapes are checked against the graph from the header, and unused tensors are never read', async () => {
+    const huge = 750_000_000; // float32: 3 GB
+    const sparseCheckpoint = (name: string, header: object, dataBytes: number) => {
+      const json = Buffer.from(JSON.stringify(header));
+      const head = Buffer.alloc(8);
+      head.writeBigUInt64LE(BigInt(json.length));
+      const path = join(dir, name);
+      const fd = openSync(path, 'w');
+      writeSync(fd, Buffer.concat([head, json]));
+      ftruncateSync(fd, 8 + json.length + dataBytes);
+      closeSync(fd);
+      return path;
+    };
+    const { w, sess, saver } = await session([1, 2]);
+    const measure = async (run: () => Promise<unknown>) => {
+      const rssBefore = process.memoryUsage().rss;
+      const started = performance.now();
+      const outcome = await run().then(() => null, (e: Error) => e);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(process.memoryUsage().rss - rssBefore).toBeLessThan(100 * 1024 * 1024);
+      return outcome;
+    };
+    const wrongShape = sparseCheckpoint('wrong.safetensors', {
+      w: { dtype: 'F32', shape: [huge], data_offsets: [0, huge * 4] },
+      b: { dtype: 'F32', shape: [1], data_offsets: [huge * 4, huge * 4 + 4] },
+    }, huge * 4 + 4);
+    expect((await measure(() => saver.restore(sess, wrongShape)))?.message).toBe(
+      `Saver.restore: variable 'w' is float32 [2] in the graph but float32 [${huge}] in checkpoint '${wrongShape}'`,
+    );
+    const extra = sparseCheckpoint('extra.safetensors', {
+      w: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+      b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+      unused: { dtype: 'F32', shape: [huge], data_offsets: [12, 12 + huge * 4] },
+    }, 12 + huge * 4);
+    expect(await measure(() => saver.restore(sess, extra))).toBeNull();
+    expect(Array.from((await sess.run(w)).data)).toEqual([0, 0]);
+  });
+
   it('more entries than MAX_TENSORS are refused, naming the count', async () => {
     const entries = Array.from({ length: MAX_TENSORS + 1 }, (_, i) => `"t${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`);
     const path = withHeader('many.safetensors', `{${entries.join(',')}}`, 0);

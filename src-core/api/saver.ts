@@ -12,7 +12,7 @@ import { Tensor } from '../graph/tensor';
 import type { NDArray } from '../ndarray';
 import type { Session } from '../session';
 import { describeNonFinite } from '../checkpoint/finite';
-import { encodeSafetensors } from '../checkpoint/safetensors';
+import { encodeSafetensors, type TensorLayout } from '../checkpoint/safetensors';
 import { checkKeys } from './options';
 import { assign, global_variables, group, placeholder, type Variable } from './variables';
 
@@ -95,20 +95,14 @@ export class Saver {
     checkKeys('Saver.restore', options, ['allow_non_finite']);
     this.checkSession(sess, 'restore');
     const io = await import('../checkpoint/checkpoint-file');
-    const { tensors } = await io.readSafetensorsFile(save_path);
+    // Names, dtypes and shapes are checked against the graph from the header, before any tensor is read.
+    const { tensors } = await io.readSafetensorsFile(save_path, {
+      names: this.entries.map((e) => e.key),
+      check: (layout) => this.checkLayout(layout.tensors, save_path),
+    });
     const feeds = this.entries.map((e): [Tensor, NDArray] => {
       const value = tensors.get(e.key);
-      if (!value) {
-        throw new NotFoundError(
-          `Saver.restore: variable '${e.key}' not found in checkpoint '${save_path}' (it holds ${[...tensors.keys()].join(', ') || 'no tensors'})`,
-        );
-      }
-      if (value.dtype !== e.variable.dtype || !shapesCompatible(e.variable.shape, value.shape)) {
-        throw new InvalidArgumentError(
-          `Saver.restore: variable '${e.key}' is ${e.variable.dtype} ${formatShape(e.variable.shape)} in the graph ` +
-            `but ${value.dtype} ${formatShape(value.shape)} in checkpoint '${save_path}'`,
-        );
-      }
+      if (!value) throw new NotFoundError(`Saver.restore: variable '${e.key}' not found in checkpoint '${save_path}'`);
       return [e.feed, value];
     });
     const nonFinite = options.allow_non_finite === true ? null : describeNonFinite(this.entries.map((e, i) => ({ name: e.key, array: feeds[i][1] })));
@@ -116,6 +110,24 @@ export class Saver {
       throw new InvalidArgumentError(`Saver.restore: checkpoint '${save_path}': ${nonFinite}; nothing was restored (pass {allow_non_finite: true} to restore it anyway)`);
     }
     await sess.run(this.restoreOp, feeds);
+  }
+
+  private checkLayout(saved: readonly TensorLayout[], save_path: string): void {
+    const byName = new Map(saved.map((t) => [t.name, t]));
+    for (const e of this.entries) {
+      const t = byName.get(e.key);
+      if (!t) {
+        throw new NotFoundError(
+          `Saver.restore: variable '${e.key}' not found in checkpoint '${save_path}' (it holds ${saved.map((s) => s.name).join(', ') || 'no tensors'})`,
+        );
+      }
+      if (t.dtype !== e.variable.dtype || !shapesCompatible(e.variable.shape, t.shape)) {
+        throw new InvalidArgumentError(
+          `Saver.restore: variable '${e.key}' is ${e.variable.dtype} ${formatShape(e.variable.shape)} in the graph ` +
+            `but ${t.dtype} ${formatShape(t.shape)} in checkpoint '${save_path}'`,
+        );
+      }
+    }
   }
 
   private checkSession(sess: Session, what: string): void {

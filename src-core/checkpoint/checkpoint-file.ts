@@ -7,7 +7,8 @@ import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DataLossError, InternalError, NotFoundError, OpError, ResourceExhaustedError } from '../errors';
-import { decodeTensors, parseSafetensorsHeader, safetensorsHeaderLength, type DecodedCheckpoint, type SafetensorsLayout } from './safetensors';
+import type { NDArray } from '../ndarray';
+import { decodeTensor, parseSafetensorsHeader, safetensorsHeaderLength, type DecodedCheckpoint, type SafetensorsLayout } from './safetensors';
 
 /** Writes `chunks` to `path` atomically; on any failure the temp file is removed and `path` is untouched. */
 export async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
@@ -35,15 +36,29 @@ export async function writeFileAtomic(path: string, chunks: Iterable<Uint8Array>
   await syncDirectory(dir);
 }
 
+export interface ReadSafetensorsOptions {
+  /** Called with the checked layout before any tensor data is read or allocated; throw to refuse the file. */
+  check?: (layout: SafetensorsLayout) => void;
+  /** Read only these tensors (the others are never read); default all. Names not in the file are skipped. */
+  names?: readonly string[];
+}
+
 /**
  * Reads a safetensors checkpoint header first: its length is bounded and checked against the file's size,
- * the layout is checked, and only then is the data section read. A hostile header costs a few reads.
+ * the layout is checked (and offered to `check`), and only then are the tensors read, each from its own
+ * range. A hostile header costs a few reads; a huge tensor nobody asked for is never read.
  */
-export async function readSafetensorsFile(path: string): Promise<DecodedCheckpoint> {
+export async function readSafetensorsFile(path: string, options: ReadSafetensorsOptions = {}): Promise<DecodedCheckpoint> {
   return withCheckpoint(path, async (handle, size) => {
     const layout = await readLayout(handle, size, path);
-    const data = await readExactly(handle, path, layout.dataStart, size - layout.dataStart);
-    return { tensors: decodeTensors(layout, data), metadata: layout.metadata };
+    options.check?.(layout);
+    const wanted = options.names === undefined ? null : new Set(options.names);
+    const tensors = new Map<string, NDArray>();
+    for (const t of layout.tensors) {
+      if (wanted !== null && !wanted.has(t.name)) continue;
+      tensors.set(t.name, decodeTensor(t, await readExactly(handle, path, layout.dataStart + t.begin, t.end - t.begin)));
+    }
+    return { tensors, metadata: layout.metadata };
   });
 }
 

@@ -144,13 +144,14 @@ function checkEntry(name: string, entry: HeaderEntry, dataBytes: number, fileSiz
   return { name, dtype, shape: entry.shape, begin, end };
 }
 
+/** One tensor of a checked layout from its bytes (exactly its span). */
+export function decodeTensor(t: TensorLayout, bytes: Uint8Array): NDArray {
+  return new NDArray(fromLittleEndianBytes(bytes, t.dtype), t.shape, t.dtype);
+}
+
 /** The tensors of a checked layout, read from the data section (the bytes after the header). */
 export function decodeTensors(layout: SafetensorsLayout, data: Uint8Array): Map<string, NDArray> {
-  const tensors = new Map<string, NDArray>();
-  for (const t of layout.tensors) {
-    tensors.set(t.name, new NDArray(fromLittleEndianBytes(data.subarray(t.begin, t.end), t.dtype), t.shape, t.dtype));
-  }
-  return tensors;
+  return new Map(layout.tensors.map((t) => [t.name, decodeTensor(t, data.subarray(t.begin, t.end))]));
 }
 
 /** Decodes a whole file; every inconsistency is a DataLossError naming the file and the sizes involved. */
