@@ -20,8 +20,8 @@ const FUZZ_MS = Number(process.env.FUZZ_MS ?? 25_000);
 const ATTACKERS = 8;
 /** The host starts around 150-250 MB (worker, kernels); a leak of a fraction of the 2 GB+ sent would pass this. */
 const RSS_GROWTH_LIMIT_MB = 250;
-/** A legitimate round trip slower than this counts as the host not answering. */
-const ROUND_TRIP_LIMIT_MS = 5000;
+/** A legitimate round trip slower than this counts as the host not answering (generous: CI runs other test files beside this one). */
+const ROUND_TRIP_LIMIT_MS = 10_000;
 
 /** mulberry32: small, seeded, good enough to pick cases. */
 function prng(seed: number): () => number {
@@ -183,7 +183,7 @@ function attacker(port: number, token: string, random: () => number, counts: Cou
       client.socket.destroy();
     },
   ];
-  return () => (random() < 0.5 ? pick(httpCases)() : pick(wsCases)());
+  return () => (random() < 0.65 ? pick(httpCases)() : pick(wsCases)());
 }
 
 describe('the web host under a fuzzing attack', () => {
@@ -280,7 +280,9 @@ describe('the web host under a fuzzing attack', () => {
           `host RSS ${rssBefore.toFixed(0)} MB before, ${rssPeak.toFixed(0)} MB peak, ${rssAfter.toFixed(0)} MB after`,
       );
       expect(rounds).toBeGreaterThan(5);
-      expect(counts.http + counts.frames).toBeGreaterThan(1000);
+      // The attack really ran (the counts on an idle 2-core machine are several times these).
+      expect(counts.http).toBeGreaterThan(300);
+      expect(counts.frames).toBeGreaterThan(10_000);
       expect(rssPeak - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT_MB);
       expect(rssAfter - rssBefore).toBeLessThan(RSS_GROWTH_LIMIT_MB);
       legit.close();
