@@ -4,7 +4,7 @@
  */
 import { registeredBackends } from '../../backends';
 import { NDArray } from '../../src-core';
-import { MODELS } from '../../src-core/models';
+import { MODELS, modelCode } from '../../src-core/models';
 import type { RequestChannel, EventChannel, HostChannel } from '../../src-app-api/channels';
 import type { EventPayload, Req, Res } from '../../src-app-api/schemas';
 import type { OptimizerChoice } from '../../src-app-api/checkpoint-schemas';
@@ -18,7 +18,6 @@ import { opCoverage } from './coverage';
 import { loadData } from './datasets';
 import { inspectSnapshot } from './inspect';
 import { Lock } from './lock';
-import { modelCode } from './model-code';
 import { inspectNode, type InspectBatch } from './node-values';
 import { ModelRuntime } from './model-runtime';
 import { nothingDrawn, predict } from './predict';
@@ -93,7 +92,8 @@ export class ComputeEngine {
         description: e.description,
         defaultLearningRate: e.defaultLearningRate,
         defaultOptimizer: e.defaultOptimizer,
-        code: modelCode(name, e.description),
+        // Generated from the spec the model is built from; the renderer generates the running config's the same way.
+        code: modelCode(name) ?? '',
       })),
       // Only backends that start here: a registered one without its hardware (webgpu) is not offered.
       ...(await backendOffer()),

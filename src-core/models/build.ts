@@ -1,0 +1,91 @@
+/**
+ * Builds a zoo model's graph from its spec (spec.ts) in the default graph: the layers in order, then
+ * the labels, the loss, the optimizer's train op and the accuracy. Each layer's static shape is checked
+ * against the spec's own arithmetic, so the code text generated from the same spec states true shapes.
+ */
+import * as m from '../api/math-core';
+import { linear, flatten_layer } from '../api/layers';
+import { conv2d, max_pool } from '../api/conv-layers';
+import { truncated_normal } from '../api/random';
+import { constant, zeros } from '../api/tf-array';
+import { assign, placeholder, trainable_variables, VariableFn } from '../api/variables';
+import { gradients } from '../autodiff';
+import { InternalError } from '../errors';
+import type { Tensor } from '../graph/tensor';
+import type { BuiltModel, ModelOptions } from './model';
+import { makeOptimizer } from './optimizer-choice';
+import { layerShapes, type Init, type LayerSpec, type ModelSpec } from './spec';
+
+function initial(init: Init, shape: number[]): Tensor {
+  switch (init.kind) {
+    case 'zeros':
+      return zeros(shape);
+    case 'truncated_normal':
+      return truncated_normal(shape, { stddev: init.stddev });
+    case 'constant':
+      return constant(init.value, { shape });
+  }
+}
+
+/** `shape`: the layer's input shape for one example. */
+function applyLayer(h: Tensor, layer: LayerSpec, shape: number[]): Tensor {
+  switch (layer.kind) {
+    case 'dense': {
+      const W = VariableFn(initial(layer.weights, [shape[0], layer.units]), { name: layer.bare ? layer.name : `${layer.name}/W` });
+      const product = m.matmul(h, W);
+      return layer.bias === null ? product : m.add(product, VariableFn(initial(layer.bias, [layer.units]), { name: `${layer.name}/b` }));
+    }
+    case 'linear':
+      return linear(h, { num_hidden: layer.units, name: layer.name });
+    case 'conv': {
+      const W = VariableFn(initial(layer.weights, [layer.ksize, layer.ksize, shape[2], layer.filters]), { name: `${layer.name}/W` });
+      const b = VariableFn(initial(layer.bias, [layer.filters]), { name: `${layer.name}/b` });
+      return m.biasAdd(m.conv2d(h, W, { strides: [1, 1, 1, 1], padding: 'SAME', data_format: 'NHWC', dilations: [1, 1, 1, 1] }), b, 'NHWC');
+    }
+    case 'conv_layer':
+      return conv2d(h, { num_filter: layer.filters, ksize: layer.ksize, pad: layer.pad, name: layer.name, no_bias: false });
+    case 'max_pool':
+      return m.maxPool(h, { ksize: [1, layer.size, layer.size, 1], strides: [1, layer.size, layer.size, 1], padding: 'SAME', data_format: 'NHWC' });
+    case 'max_pool_layer':
+      return max_pool(h, { ksize: layer.size, strides: layer.size });
+    case 'reshape':
+      return m.reshape(h, [-1, ...layer.shape]);
+    case 'flatten':
+      return flatten_layer(h);
+    case 'relu':
+      return m.relu(h);
+    case 'tanh':
+      return m.tanh(h);
+  }
+}
+
+export function buildFromSpec(name: string, spec: ModelSpec, { learningRate, optimizer = spec.defaultOptimizer }: ModelOptions): BuiltModel {
+  const x = placeholder('float32', spec.input === 'flat' ? [null, 784] : [null, 1, 28, 28], 'x');
+  const shapes = layerShapes(spec);
+  let h = x;
+  let shape = spec.input === 'flat' ? [784] : [1, 28, 28];
+  spec.layers.forEach((layer, i) => {
+    h = applyLayer(h, layer, shape);
+    shape = shapes[i];
+    const actual = h.shape?.slice(1);
+    if (actual !== undefined && actual.some((d, k) => d !== null && d !== shape[k])) {
+      throw new InternalError(`model '${name}': layer ${i} (${layer.kind}) makes [${actual.join(', ')}], its spec says [${shape.join(', ')}]`);
+    }
+  });
+  const logits = h;
+  const probabilities = m.softmax(logits);
+  const labels = placeholder('float32', [null, 10], 'labels');
+  const loss = spec.loss === 'seed' ? m.reduceMean(m.neg(m.reduceSum(m.mul(labels, m.log(probabilities)), [1]))) : m.reduceMean(m.softmaxCrossEntropy(logits, labels));
+  const trainOp = spec.loss === 'seed' && optimizer === 'sgd' ? seedUpdate(name, loss, learningRate) : makeOptimizer(optimizer, learningRate).minimize(loss);
+  const accuracy = m.reduceMean(m.equal(m.argmax(logits, 1), m.argmax(labels, 1)));
+  return { x, labels, logits, probabilities, loss, trainOp, accuracy, flatten: spec.input === 'flat' };
+}
+
+/** The seed's hand-written update, W ← W − lr · dL/dW (what GradientDescentOptimizer computes too). */
+function seedUpdate(name: string, loss: Tensor, learningRate: number): Tensor {
+  const W = trainable_variables(loss.graph);
+  if (W.length !== 1) throw new InternalError(`model '${name}': the seed's update takes one Variable, the model has ${W.length}`);
+  const [gradW] = gradients(loss, [W[0]]);
+  if (gradW === null) throw new InternalError(`model '${name}': the loss does not depend on ${W[0].op.name}`);
+  return assign(W[0], m.sub(W[0], m.mul(learningRate, gradW)));
+}
