@@ -139,3 +139,26 @@ describe('divergence on a real model', () => {
     }
   });
 });
+
+describe('a new learning rate keeps the optimizer state', () => {
+  it('adoptVariables takes every variable, Adam slots included, and refuses another model by name', async () => {
+    const data = get_mnist({ flatten: true, onehot: true, seed: 2 });
+    const a = new TrainableModel({ model: 'mlp', backend: 'cpu', learningRate: 0.005 }, () => null);
+    const b = new TrainableModel({ model: 'mlp', backend: 'cpu', learningRate: 0.0005 }, () => null);
+    const other = new TrainableModel({ model: 'softmax', backend: 'cpu' }, () => null);
+    try {
+      await Promise.all([a.initialize(), b.initialize(), other.initialize()]);
+      for (let i = 0; i < 3; i++) await a.trainStep(...data.train.next_batch(20));
+      await b.adoptVariables(a);
+      const [va, vb] = [await a.readVariables(), await b.readVariables()];
+      expect(a.variables.map((v) => v.op.name)).toEqual(expect.arrayContaining(['fc1/weight/Adam', 'fc1/weight/Adam_1', 'beta1_power']));
+      va.forEach((v, i) => expect([...vb[i].data], a.variables[i].op.name).toEqual([...v.data]));
+      expect(b.learningRate).toBe(0.0005);
+      await expect(other.adoptVariables(a)).rejects.toThrow(/adoptVariables: model 'mlp' \(\d+ variables\) does not match 'softmax'/);
+    } finally {
+      a.close();
+      b.close();
+      other.close();
+    }
+  });
+});
