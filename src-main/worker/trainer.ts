@@ -244,7 +244,7 @@ export class Trainer {
           evaluate: chunkedEvaluator(runtime, data.test, LIVE_EVAL_EXAMPLES, () => this.lock.handOver()),
         },
         nextBatch: () => (this.lastBatch = data.train.next_batch(batchSize)),
-        extraBatch: (step) => (step % USER_SET_EVERY === 0 && this.userSet.size > 0 ? this.userSet.batch(runtime.model.flatten) : null),
+        extraBatch: (step) => (step % USER_SET_EVERY === 0 && this.userSet.size > 0 ? this.userSet.batch(runtime.model.flatten, batchSize) : null),
         batchSize,
         totalSteps: this.totalSteps,
         stepsPerEpoch: this.stepsPerEpoch,

@@ -86,6 +86,19 @@ describe('the user set', () => {
     return expect(engine.handle('app:info', {})).resolves.toMatchObject({ userSetSize: 0 });
   });
 
+  it('trains on the drawings a batch at a time, in turn, so a full set costs a step no more than a batch', () => {
+    const set = new UserSet();
+    for (let k = 0; k < 5; k++) set.add(stroke(k), k);
+    const labels = (flatten: boolean): number[] => {
+      const [images, onehot] = set.batch(flatten, 2);
+      expect(images.shape).toEqual(flatten ? [2, 784] : [2, 1, 28, 28]);
+      const data = onehot.data as Float32Array;
+      return [0, 1].map((i) => data.subarray(i * 10, i * 10 + 10).indexOf(1));
+    };
+    expect([labels(true), labels(false), labels(true)]).toEqual([[0, 1], [2, 3], [4, 0]]);
+    expect(set.batch(true)[0].shape).toEqual([5, 784]);
+  });
+
   it('writes the file whole: its size is exactly the header and its drawings', async () => {
     const path = join(dir, 'exact.drawings.bin');
     const set = new UserSet(path);

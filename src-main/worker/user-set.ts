@@ -26,6 +26,8 @@ export interface StoredDrawing {
 export class UserSet {
   private drawings: StoredDrawing[] = [];
   private nextId = 0;
+  /** Where the next training batch of drawings starts. */
+  private cursor = 0;
   private writing: Promise<void> | null = null;
   private dirty = false;
   /** The last failed write's reason; null once a write succeeds. */
@@ -90,15 +92,21 @@ export class UserSet {
     return this.drawings.slice(offset, offset + limit);
   }
 
-  /** Every user example as one batch: images [n, 784] (or [n, 1, 28, 28]) and one-hot labels [n, 10]. */
-  batch(flatten: boolean): [NDArray, NDArray] {
-    const n = this.size;
+  /**
+   * The next `max` drawings (all of them when fewer), taken in turn so that every drawing is trained
+   * on: images [n, 784] (or [n, 1, 28, 28]) and one-hot labels [n, 10]. Bounded so that a full set
+   * costs a training step no more than an ordinary batch does.
+   */
+  batch(flatten: boolean, max: number = Number.POSITIVE_INFINITY): [NDArray, NDArray] {
+    const n = Math.min(this.size, Math.max(1, Math.floor(max)));
     const images = new Float32Array(n * PIXELS);
     const onehot = new Float32Array(n * 10);
-    this.drawings.forEach((d, i) => {
+    for (let i = 0; i < n; i++) {
+      const d = this.drawings[(this.cursor + i) % this.size];
       images.set(d.pixels, i * PIXELS);
       onehot[i * 10 + d.label] = 1;
-    });
+    }
+    this.cursor = this.size > 0 ? (this.cursor + n) % this.size : 0;
     return [new NDArray(images, flatten ? [n, PIXELS] : [n, 1, 28, 28]), new NDArray(onehot, [n, 10])];
   }
 
