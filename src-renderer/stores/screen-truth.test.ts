@@ -152,20 +152,13 @@ describe('renderer stores tell the truth', () => {
     expect(draw.drawings).toEqual([]);
   });
 
-  it('compare: bad fields are named and nothing runs; a run fills rows and a caption', async () => {
+  it('compare: bad fields are named and nothing runs', async () => {
     const compare = useCompareStore();
     Object.assign(compare.request, { steps: 0, batchSize: 2.5 });
     await compare.run();
     expect(compare.fieldErrors).toEqual({ steps: 'Steps must be a whole number between 1 and 5000', batchSize: 'Batch size must be a whole number between 1 and 1000' });
     expect(client.sent.get('compare:run')).toBeUndefined();
     expect(validateCompare({ model: 'softmax', steps: 10, batchSize: 10, targetAccuracy: 0.9 })).toEqual({});
-
-    Object.assign(compare.request, { steps: 10, batchSize: 10 });
-    await compare.run();
-    expect(compare.error).toBeNull();
-    expect(compare.caption).toMatchObject({ model: 'softmax', steps: 10, batchSize: 10, sharedWithTraining: false });
-    expect(captionText(compare.caption!)).toMatch(/^softmax, 10 steps of batch 10 on each backend/);
-    expect(compare.rows.find((r) => r.backend === 'cpu')?.stepsPerSecond).toBeGreaterThan(0);
   });
 
   it('compare text: a backend that could not run shows its reason, a shared run says so', () => {

@@ -4,7 +4,7 @@ import { get_mnist } from '../../src-core/datasets';
 import { inProcessClient } from '../../src-main/worker/in-process-client';
 import { setApiClient } from '../api';
 import { useAppStore } from './app';
-import { rowsToCsv, useCompareStore } from './compare';
+import { captionText, rowsToCsv, useCompareStore } from './compare';
 import { useDrawStore } from './draw';
 import { NODE_BINS, useInspectStore } from './inspect';
 import { useTrainingStore } from './training';
@@ -97,6 +97,9 @@ describe('renderer stores over the real engine (in-process transport)', () => {
     Object.assign(compare.request, { steps: 20 });
     await compare.run();
     expect(compare.rows[0]).toMatchObject({ backend: 'cpu', lossMaxDiff: 0, weightMaxDiff: 0 });
+    // The caption the view shows comes with the rows: what ran, and that nothing shared the cores.
+    expect(compare.caption).toMatchObject({ model: 'softmax', steps: 20, sharedWithTraining: false, cancelled: false });
+    expect(captionText(compare.caption!)).toMatch(/^softmax, 20 steps of batch 100 on each backend \(at most [\d.]+ s each\)$/);
     await compare.loadCoverage();
     const cpuColumn = compare.coverage?.backends.indexOf('cpu') ?? -1;
     expect(cpuColumn).toBeGreaterThanOrEqual(0);
