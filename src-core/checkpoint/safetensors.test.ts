@@ -105,3 +105,24 @@ describe('safetensors decoding of damaged files', () => {
     expect(decode(withHeader([1, 2]))).toThrow(/not a JSON object/);
   });
 });
+
+describe('safetensors decoding of random damage', () => {
+  it('any overwritten bytes give a DataLossError or tensors that match their shapes, never another error', () => {
+    const good = concat(encodeSafetensors(sample, { format: 'tinyflow' }));
+    const damage = fc.array(fc.tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(damage, (writes) => {
+        const bytes = good.slice();
+        for (const [at, value] of writes) bytes[at] = value;
+        try {
+          const { tensors } = decodeSafetensors(bytes, 'fuzzed.safetensors');
+          for (const t of tensors.values()) expect(t.data.length).toBe(t.shape.reduce((a, b) => a * b, 1));
+        } catch (error) {
+          expect(error).toBeInstanceOf(DataLossError);
+          expect((error as Error).message).toContain("checkpoint 'fuzzed.safetensors'");
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -127,3 +127,25 @@ describe('IDX errors name the file and what is wrong', () => {
     );
   });
 });
+
+describe('IDX decoding of random damage', () => {
+  it('any overwritten bytes give a DataLossError naming the file, or data that matches the dims', () => {
+    const file = encodeIdx([3, 2, 2], Float32Array.from({ length: 12 }, (_, i) => i / 3));
+    const damage = fc.array(fc.tuple(fc.nat({ max: file.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(damage, (writes) => {
+        const bytes = file.slice();
+        for (const [at, value] of writes) bytes[at] = value;
+        try {
+          const { dims, data } = decodeIdx(bytes, 'fuzzed.idx');
+          expect(data.length).toBe(count(dims));
+        } catch (error) {
+          expect(error).toBeInstanceOf(DataLossError);
+          expect((error as Error).message).toMatch(/^IDX file 'fuzzed.idx': /);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
