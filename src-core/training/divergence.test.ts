@@ -89,6 +89,22 @@ describe('TrainingLoop divergence', () => {
     expect(fake.weight).toBe(5);
   });
 
+  it('gives up the replay, not memory, when the weights went bad long before the loss did', async () => {
+    let step = 0;
+    const weights: GoodWeights = {
+      learningRate: 1,
+      // From step 3 on the weights hold NaN (every snapshot refused) while the loss still reads finite until step 40.
+      snapshot: async (s) => (s < 3 ? { step: s, values: [] } : null),
+      write: async () => undefined,
+      replay: async () => { throw new Error('not reached'); },
+    };
+    const target = { trainStep: async () => (++step >= 40 ? NaN : 1), evaluate: async () => 1 };
+    const loop = new TrainingLoop({ target, nextBatch: batch, batchSize: 1, totalSteps: 100, stepsPerEpoch: 100, weights, snapshotEverySteps: 1, endOnDivergence: true });
+    const result = await loop.run();
+    expect(result.divergence).toMatchObject({ step: 40, lastGoodStep: 2 });
+    await expect(loop.diagnose()).rejects.toThrow('the weights went non-finite long before the loss did (more than 10 snapshot intervals since step 2); too many steps to replay');
+  });
+
   it('resumes from diverged on the restored step; without kept weights it says so', async () => {
     let n = 0;
     const target = { trainStep: async () => (++n === 3 ? Infinity : 1), evaluate: async () => 1 };

@@ -83,6 +83,8 @@ export interface LoopOptions {
 }
 
 const DEFAULT_SNAPSHOT_EVERY = 50;
+/** Batches kept for a replay: at most this many snapshot intervals' worth. */
+const MAX_REPLAY_SNAPSHOTS = 10;
 
 export interface LoopResult {
   state: LoopState;
@@ -114,7 +116,7 @@ export class TrainingLoop {
   private lastGood: WeightSnapshot | null = null;
   private lastSnapshotTry = -Infinity;
   /** Batches trained since `lastGood`, in order (extra batches too), to replay the way to a bad step. */
-  private sinceGood: ReplayBatch[] = [];
+  private sinceGood: ReplayBatch[] | null = [];
   private diverged: { from: WeightSnapshot; batches: ReplayBatch[] } | null = null;
 
   constructor(private readonly options: LoopOptions, private readonly hooks: LoopHooks = {}) {
@@ -188,7 +190,7 @@ export class TrainingLoop {
         const t0 = performance.now();
         const [images, labels] = o.nextBatch();
         const stepNumber = this.step + 1;
-        if (o.weights) this.sinceGood.push({ step: stepNumber, images, labels });
+        this.record({ step: stepNumber, images, labels });
         const loss = await exclusive(() => o.target.trainStep(images, labels));
         // The loss was read anyway: checking it costs nothing and catches the step that broke.
         if (!Number.isFinite(loss)) {
@@ -197,7 +199,7 @@ export class TrainingLoop {
         }
         const extra = o.extraBatch?.(this.step);
         if (extra) {
-          if (o.weights) this.sinceGood.push({ step: stepNumber, images: extra[0], labels: extra[1] });
+          this.record({ step: stepNumber, images: extra[0], labels: extra[1] });
           await exclusive(() => o.target.trainStep(extra[0], extra[1]));
         }
         this.step++;
@@ -259,12 +261,26 @@ export class TrainingLoop {
     const diverged = this.diverged;
     if (!weights || diverged === null) {
       throw new FailedPreconditionError(
-        this.divergence === null ? 'diagnose: training has not diverged; there is no step to replay' : 'diagnose: no finite weights were kept before the divergence, so there is nothing to replay from',
+        this.divergence === null
+          ? 'diagnose: training has not diverged; there is no step to replay'
+          : this.divergence.lastGoodStep === null
+            ? 'diagnose: no finite weights were kept before the divergence, so there is nothing to replay from'
+            : `diagnose: the weights went non-finite long before the loss did (more than ${MAX_REPLAY_SNAPSHOTS} snapshot intervals since step ${this.divergence.lastGoodStep}); too many steps to replay`,
       );
     }
     if (this.currentState === 'running') throw new FailedPreconditionError('diagnose: training is running again; pause it to replay the diverged step');
     const exclusive = this.options.exclusive ?? direct;
     return exclusive(() => weights.replay(diverged.from, diverged.batches));
+  }
+
+  /**
+   * Keeps a trained batch for a replay. Snapshots that keep failing (weights already non-finite while
+   * the loss still reads finite) must not grow this without bound: past the cap the replay is given up.
+   */
+  private record(batch: ReplayBatch): void {
+    if (!this.options.weights || this.sinceGood === null) return;
+    if (this.sinceGood.length >= MAX_REPLAY_SNAPSHOTS * (this.options.snapshotEverySteps ?? DEFAULT_SNAPSHOT_EVERY)) this.sinceGood = null;
+    else this.sinceGood.push(batch);
   }
 
   /** Host copy of the weights when they are all finite; a non-finite copy is dropped and the older one stays. */
@@ -285,7 +301,7 @@ export class TrainingLoop {
     const good = this.lastGood;
     if (weights && good) {
       await exclusive(() => weights.write(good));
-      this.diverged = { from: good, batches: this.sinceGood };
+      this.diverged = this.sinceGood === null ? null : { from: good, batches: this.sinceGood };
       this.sinceGood = [];
       // The step count follows the weights: what a save now writes is step `good.step`'s state.
       this.step = good.step;
