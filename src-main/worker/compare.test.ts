@@ -42,6 +42,7 @@ describe('compare:run', () => {
     expect(result.rows[0].error).toMatch(/^(cancelled before it finished|not run: the comparison was cancelled)$/);
     expect(result.rows.every((r) => r.stopped === 'cancelled')).toBe(true);
     expect(await engine.handle('compare:cancel', {})).toEqual({ cancelled: false });
+    await expect(engine.handle('compare:run', { ...light, model: 'constructor' })).rejects.toThrow("unknown model 'constructor'; known: softmax, mlp, lenet, cnn");
   }, 60_000);
 
   it('train:stop and train:pause end a running comparison, and the caption says it shared the cores with training', async () => {

@@ -60,7 +60,8 @@ async function runOn(backend: string, request: Req<'compare:run'>, options: Comp
     let step = 0;
     while (step < request.steps) {
       if (options.signal?.aborted) stopped = 'cancelled';
-      else if (performance.now() - started > options.budgetMs) stopped = 'budget';
+      // At least one step, so a row has numbers; a first step past the budget is the runner's to end.
+      else if (step > 0 && performance.now() - started > options.budgetMs) stopped = 'budget';
       if (stopped !== null) break;
       const [xs, ys] = data.train.next_batch(request.batchSize);
       const t0 = performance.now();
@@ -122,7 +123,7 @@ export async function compareBackends(request: Req<'compare:run'>, options: Comp
       const loss = reference && trace.steps > 0 ? diff(trace.losses, reference.losses) : null;
       const weight = reference && reference.steps === trace.steps ? diff(trace.weights, reference.weights) : null;
       row = trace.steps === 0
-        ? failedRow(backend, trace.stopped === 'cancelled' ? 'cancelled before its first step' : 'its time budget ran out before its first step', trace.stopped)
+        ? failedRow(backend, 'cancelled before its first step', trace.stopped)
         : {
             backend,
             steps: trace.steps,

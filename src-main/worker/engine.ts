@@ -4,7 +4,7 @@
  */
 import { registeredBackends } from '../../backends';
 import { NDArray } from '../../src-core';
-import { MODELS, modelCode } from '../../src-core/models';
+import { MODELS, modelCode, modelEntry } from '../../src-core/models';
 import type { RequestChannel, EventChannel, HostChannel } from '../../src-app-api/channels';
 import type { EventPayload, Req, Res } from '../../src-app-api/schemas';
 import type { OptimizerChoice } from '../../src-app-api/checkpoint-schemas';
@@ -139,6 +139,7 @@ export class ComputeEngine {
     },
     // In its own thread and without the lock: training goes on beside it (the caption says so).
     'compare:run': async (request) => {
+      modelEntry(request.model); // an unknown model is one clear error, not one per backend row
       const training = (): boolean => this.trainer.state === 'running';
       const trainingAtStart = training();
       const { rows, cancelled, budgetMsPerBackend } = await this.compare.run(request);
