@@ -100,6 +100,13 @@ describe('renderer stores tell the truth', () => {
     expect(training.fieldErrors.dataDir).toBe('Data folder must be 1 to 4096 characters');
     expect(training.error).toBeNull();
     expect(training.loss).toBe(loss);
+    // A folder that is not there: the host's words, naming it, sit on the folder field.
+    training.config.dataDir = '/no/such/tinyflow-folder';
+    expect(await training.start()).toBe(false);
+    expect(training.fieldErrors.dataDir).toContain('/no/such/tinyflow-folder');
+    expect(training.error).toBeNull();
+    expect(training.progress?.state).toBe('finished');
+    expect(training.loss).toBe(loss);
   });
 
   it('divergence: the store shows "diverged" with the message, stays usable, and resumes with a new rate', async () => {

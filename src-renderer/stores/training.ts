@@ -122,6 +122,8 @@ export const useTrainingStore = defineStore('training', () => {
       const text = message(e);
       const onField = fieldErrorOf(text);
       if (onField) fieldErrors.value = { [onField.field]: onField.message };
+      // A folder that cannot be read is named by its path in the error: the words belong on that field.
+      else if (config.dataDir !== null && config.dataDir !== '' && text.includes(config.dataDir)) fieldErrors.value = { dataDir: text };
       else error.value = text;
       return false;
     }

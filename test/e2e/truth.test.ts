@@ -251,6 +251,7 @@ describe.skipIf(chromiumMissing)('the studio tells the truth (issue 12, headless
     const good = { 'learning-rate': await page.getByTestId('learning-rate').inputValue(), batch: await page.getByTestId('batch').inputValue(), epochs: await page.getByTestId('epochs').inputValue() };
     const ink = await lossInk(page);
     const step = await stepOf(page);
+    const state = await text(page, 'state');
     for (const [id, field, value, expected] of cases) {
       await page.getByTestId(id).fill(value);
       await page.getByTestId('start').click();
@@ -258,7 +259,7 @@ describe.skipIf(chromiumMissing)('the studio tells the truth (issue 12, headless
       expect(await page.getByTestId(id).getAttribute('aria-invalid'), `${id}=${value}`).toBe('true');
       expect(await page.locator('.field-error').count(), `${id}=${value}`).toBe(1);
       for (const [otherId, v] of Object.entries(good)) if (otherId !== id) expect(await page.getByTestId(otherId).inputValue()).toBe(v);
-      expect(await text(page, 'state')).toBe('stopped');
+      expect(await text(page, 'state')).toBe(state);
       expect(await stepOf(page)).toBe(step);
       expect(await lossInk(page)).toBe(ink);
       expect(await page.getByTestId('train-error').count()).toBe(0);
@@ -267,6 +268,16 @@ describe.skipIf(chromiumMissing)('the studio tells the truth (issue 12, headless
       await page.getByTestId(id).blur();
       await expect.poll(() => page.locator('.field-error').count()).toBe(0);
     }
+    // The host's refusal of a folder it cannot read lands on the folder field too, not under the buttons.
+    await page.getByTestId('dataset').selectOption('folder');
+    await page.getByTestId('data-dir').fill('/no/such/tinyflow-folder');
+    await page.getByTestId('start').click();
+    await expect.poll(() => page.getByTestId('field-error-dataDir').textContent(), { timeout: 15_000 }).toContain('/no/such/tinyflow-folder');
+    expect(await page.getByTestId('data-dir').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('train-error').count()).toBe(0);
+    expect(await text(page, 'state')).toBe(state);
+    expect(await stepOf(page)).toBe(step);
+    await page.getByTestId('dataset').selectOption('bundled');
   });
 
   it('Draw refuses an empty canvas, starts the label at the prediction, lists my drawings with delete', async () => {
