@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../errors';
 import { Tensor } from '../graph/tensor';
 import { formatShape } from '../graph/shape';
 import { NDArray } from '../ndarray';
-import { checkKeys } from './options';
+import { checkKeys, guarded } from './options';
 
 /** A plain options object (not a Tensor, NDArray or array). */
 export function isOptionsObject(v: unknown): v is Record<string, unknown> {
@@ -59,4 +59,12 @@ export function resolveAxis(fn: string, axis: number, rank: number, what = 'axis
   checkInteger(fn, what, axis);
   if (axis < -rank || axis >= rank) throw new InvalidArgumentError(`${fn}: ${what} ${axis} is out of range for a tensor of rank ${rank}`);
   return axis < 0 ? axis + rank : axis;
+}
+
+/**
+ * A public op whose every failure is a tf.errors.* naming it (options.ts `guarded`), typed to keep
+ * the wrapped function's overloads.
+ */
+export function namedOp<F extends (...args: never[]) => unknown>(fn: string, f: F): F {
+  return guarded(fn, f as unknown as (...args: unknown[]) => unknown) as unknown as F;
 }

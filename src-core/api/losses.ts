@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors';
 import { broadcastShapes, shapesCompatible } from '../graph/shape';
 import * as m from './math-core';
 import { toTensor, toTensors, type TensorLike } from './convert';
-import { describe, isOptionsObject, tensorDesc } from './extra-options';
+import { describe, isOptionsObject, namedOp, tensorDesc } from './extra-options';
 import { checkKeys } from './options';
 import { sigmoid_cross_entropy_with_logits } from './tf-nn-activations';
 
@@ -36,7 +36,7 @@ function safeDiv(sum: Tensor, den: Tensor): Tensor {
 }
 
 /** tf.losses.compute_weighted_loss(losses, weights=1, {reduction}). */
-export function compute_weighted_loss(losses: TensorLike, weightsOrOptions?: TensorLike | LossOptions, options?: LossOptions): Tensor {
+function compute_weighted_lossImpl(losses: TensorLike, weightsOrOptions?: TensorLike | LossOptions, options?: LossOptions): Tensor {
   const fn = 'compute_weighted_loss';
   const opts = lossOptions(fn, weightsOrOptions, options, false);
   const l = toTensor(losses);
@@ -108,7 +108,7 @@ type LossFn<K extends string> = {
 };
 
 /** tf.losses.mean_squared_error(labels, predictions, weights=1.0, {reduction, scope}). */
-export const mean_squared_error = ((first: unknown, second?: unknown, rest?: unknown, options?: LossOptions): Tensor => {
+export const mean_squared_error = namedOp('mean_squared_error', (first: unknown, second?: unknown, rest?: unknown, options?: LossOptions): Tensor => {
   const fn = 'mean_squared_error';
   const [labels, predictions, opts] = lossArgs(fn, ['labels', 'predictions'], first, second, rest, options, false);
   const [y, p] = toTensors([labels, predictions], ['labels', 'predictions']);
@@ -121,7 +121,7 @@ export const mean_squared_error = ((first: unknown, second?: unknown, rest?: unk
  * per-example softmax cross-entropy; smoothing mixes the labels with the uniform distribution. No
  * gradient flows into the labels (TF-1 stops it).
  */
-export const softmax_cross_entropy = ((first: unknown, second?: unknown, rest?: unknown, options?: LossOptions): Tensor => {
+export const softmax_cross_entropy = namedOp('softmax_cross_entropy', (first: unknown, second?: unknown, rest?: unknown, options?: LossOptions): Tensor => {
   const fn = 'softmax_cross_entropy';
   const [labels, logits, opts] = lossArgs(fn, ['onehot_labels', 'logits'], first, second, rest, options, true);
   const [z, y] = toTensors([logits, labels], ['logits', 'onehot_labels']);
@@ -139,7 +139,7 @@ export const softmax_cross_entropy = ((first: unknown, second?: unknown, rest?: 
 }) as LossFn<'onehot_labels' | 'logits'>;
 
 /** tf.losses.sparse_softmax_cross_entropy(labels, logits, weights=1.0, {reduction}): labels are class indices. */
-export const sparse_softmax_cross_entropy = ((first: unknown, second?: unknown, rest?: unknown, options?: LossOptions): Tensor => {
+export const sparse_softmax_cross_entropy = namedOp('sparse_softmax_cross_entropy', (first: unknown, second?: unknown, rest?: unknown, options?: LossOptions): Tensor => {
   const fn = 'sparse_softmax_cross_entropy';
   const [labels, logits, opts] = lossArgs(fn, ['labels', 'logits'], first, second, rest, options, false);
   const z = toTensor(logits, undefined, undefined, 'logits');
@@ -150,7 +150,7 @@ export const sparse_softmax_cross_entropy = ((first: unknown, second?: unknown, 
  * tf.losses.sigmoid_cross_entropy(multi_class_labels, logits, weights=1.0, {label_smoothing,
  * reduction}): elementwise sigmoid cross-entropy; smoothing pulls labels towards 1/2.
  */
-export const sigmoid_cross_entropy = ((first: unknown, second?: unknown, rest?: unknown, options?: LossOptions): Tensor => {
+export const sigmoid_cross_entropy = namedOp('sigmoid_cross_entropy', (first: unknown, second?: unknown, rest?: unknown, options?: LossOptions): Tensor => {
   const fn = 'sigmoid_cross_entropy';
   const [labels, logits, opts] = lossArgs(fn, ['multi_class_labels', 'logits'], first, second, rest, options, true);
   const [z, y] = toTensors([logits, labels], ['logits', 'multi_class_labels']);
@@ -162,3 +162,6 @@ export const sigmoid_cross_entropy = ((first: unknown, second?: unknown, rest?: 
     return weighted(fn, sigmoid_cross_entropy_with_logits({ labels: target, logits: z }), opts);
   });
 }) as LossFn<'multi_class_labels' | 'logits'>;
+
+// Public entry points: every failure is a tf.errors.* naming the op (see namedOp).
+export const compute_weighted_loss = namedOp('compute_weighted_loss', compute_weighted_lossImpl);

@@ -19,7 +19,7 @@ import { Select } from '../ops/select';
 import { Gather } from '../ops/gather';
 import * as m from './math-core';
 import { constantTensor, toTensor, toTensors, type TensorLike } from './convert';
-import { checkInteger, describe, knownRank, mergeOptions, resolveAxis, tensorDesc } from './extra-options';
+import { checkInteger, describe, knownRank, mergeOptions, namedOp, resolveAxis, tensorDesc } from './extra-options';
 
 interface AxisOptions {
   axis?: number;
@@ -27,7 +27,7 @@ interface AxisOptions {
 }
 
 /** tf.stack(values, axis=0): packs same-shaped tensors along a new axis. */
-export function stack(values: TensorLike[], axisOrOptions?: number | AxisOptions, options?: AxisOptions): Tensor {
+function stackImpl(values: TensorLike[], axisOrOptions?: number | AxisOptions, options?: AxisOptions): Tensor {
   const opts = mergeOptions<AxisOptions>('stack', 'axis', axisOrOptions, options, ['axis', 'name']);
   if (!Array.isArray(values) || values.length === 0) throw new InvalidArgumentError('stack: values must be a non-empty list of tensors');
   const ts = toTensors(values, values.map((_, i) => `values[${i}]`));
@@ -44,7 +44,7 @@ interface UnstackOptions {
 }
 
 /** tf.unstack(value, num=None, axis=0): the slices of `value` along `axis`, that axis removed. */
-export function unstack(value: TensorLike, numOrOptions?: number | UnstackOptions, options?: UnstackOptions): Tensor[] {
+function unstackImpl(value: TensorLike, numOrOptions?: number | UnstackOptions, options?: UnstackOptions): Tensor[] {
   const opts = mergeOptions<UnstackOptions>('unstack', 'num', numOrOptions, options, ['num', 'axis', 'name']);
   const x = toTensor(value);
   const rank = knownRank('unstack', x);
@@ -77,7 +77,7 @@ interface SplitOptions {
  * tf.split(value, num_or_size_splits, axis=0): `n` equal pieces, or pieces of the listed sizes (one
  * of which may be -1: the rest).
  */
-export function split(value: TensorLike, numOrSizeSplits: number | number[], axisOrOptions?: number | SplitOptions, options?: SplitOptions): Tensor[] {
+function splitImpl(value: TensorLike, numOrSizeSplits: number | number[], axisOrOptions?: number | SplitOptions, options?: SplitOptions): Tensor[] {
   const opts = mergeOptions<SplitOptions>('split', 'axis', axisOrOptions, options, ['axis', 'num', 'name']);
   const x = toTensor(value);
   const rank = knownRank('split', x);
@@ -124,7 +124,7 @@ function splitSizes(spec: number | number[], dim: number | null, x: Tensor, axis
 }
 
 /** tf.tile(input, multiples): `input` repeated multiples[i] times along dim i. */
-export function tile(input: TensorLike, multiples: number[], name?: string | { name?: string }): Tensor {
+function tileImpl(input: TensorLike, multiples: number[], name?: string | { name?: string }): Tensor {
   const x = toTensor(input);
   if (!Array.isArray(multiples) || multiples.some((k) => !Number.isInteger(k) || k < 0)) {
     throw new InvalidArgumentError(`tile: multiples must be a list of non-negative integers, got ${describe(multiples)}`);
@@ -149,7 +149,7 @@ interface PadOptions {
  * tf.pad(tensor, paddings, mode='CONSTANT', {constant_values, name}): paddings[i] = [before, after]
  * for dim i. REFLECT mirrors without the edge, SYMMETRIC with it (both need the dim known).
  */
-export function pad(tensor: TensorLike, paddings: number[][], modeOrOptions?: PadMode | Lowercase<PadMode> | PadOptions, options?: PadOptions): Tensor {
+function padImpl(tensor: TensorLike, paddings: number[][], modeOrOptions?: PadMode | Lowercase<PadMode> | PadOptions, options?: PadOptions): Tensor {
   const opts = mergeOptions<PadOptions>('pad', 'mode', modeOrOptions, options, ['mode', 'constant_values', 'name']);
   const x = toTensor(tensor);
   const rank = knownRank('pad', x);
@@ -202,7 +202,7 @@ interface RangeOptions {
  * range(n) is [0, n). int32 when every bound is a whole number (as TF-1 with Python ints), else
  * float32, unless dtype says. The bounds are numbers: a Tensor bound would make the shape data-dependent.
  */
-export function range(start: number, limitOrOptions?: number | RangeOptions, deltaOrOptions?: number | RangeOptions, options?: RangeOptions): Tensor {
+function rangeImpl(start: number, limitOrOptions?: number | RangeOptions, deltaOrOptions?: number | RangeOptions, options?: RangeOptions): Tensor {
   const trailing = [limitOrOptions, deltaOrOptions, options].find((v): v is RangeOptions => typeof v === 'object' && v !== null);
   const opts = mergeOptions<RangeOptions>('range', 'name', undefined, trailing, ['limit', 'delta', 'dtype', 'name']);
   const limitArg = typeof limitOrOptions === 'number' ? limitOrOptions : opts.limit;
@@ -231,12 +231,12 @@ interface ShapeOptions {
 }
 
 const shapeInfo = (fn: string, def: typeof ShapeOp, opName: string, outTypes: boolean) =>
-  (input: TensorLike, nameOrOptions?: string | ShapeOptions, outType?: DType): Tensor => {
+  namedOp(fn, (input: TensorLike, nameOrOptions?: string | ShapeOptions, outType?: DType): Tensor => {
     const opts = mergeOptions<ShapeOptions>(fn, 'name', nameOrOptions, outType === undefined ? undefined : { out_type: outType }, outTypes ? ['name', 'out_type'] : ['name']);
     const outTypeValue = opts.out_type ?? 'int32';
     if (outTypeValue !== 'int32' && outTypeValue !== 'float32') throw new InvalidArgumentError(`${fn}: out_type must be int32 or float32, got ${describe(outTypeValue)}`);
     return apply(def, [toTensor(input)], { out_type: outTypeValue }, opts.name ?? opName);
-  };
+  });
 
 /** tf.shape(input, name?, out_type=int32): the input's shape as a 1-D tensor, known when the graph runs. */
 export const shape = shapeInfo('shape', ShapeOp, 'Shape', true);
@@ -251,7 +251,7 @@ export const rank = shapeInfo('rank', Rank, 'Rank', false);
  * higher rank picks whole rows. The one-argument form (coordinates of true elements) has a
  * data-dependent shape and is refused.
  */
-export function where(condition: TensorLike, x?: TensorLike, y?: TensorLike, name?: string | { name?: string }): Tensor {
+function whereImpl(condition: TensorLike, x?: TensorLike, y?: TensorLike, name?: string | { name?: string }): Tensor {
   if (x === undefined || y === undefined) {
     throw new UnimplementedError('where: the one-argument form (coordinates of the true elements) has a data-dependent shape and is not supported; give both x and y');
   }
@@ -274,7 +274,7 @@ interface GatherOptions {
  * tf.gather(params, indices, {axis=0, name}): slices of params along axis at int32 indices; output
  * shape params[:axis] + indices.shape + params[axis+1:]. An index outside [0, dim) gives zeros.
  */
-export function gather(params: TensorLike, indices: TensorLike, validateOrOptions?: boolean | GatherOptions, options?: GatherOptions): Tensor {
+function gatherImpl(params: TensorLike, indices: TensorLike, validateOrOptions?: boolean | GatherOptions, options?: GatherOptions): Tensor {
   const opts = mergeOptions<GatherOptions>('gather', 'validate_indices', validateOrOptions, options, ['validate_indices', 'axis', 'name']);
   const p = toTensor(params, undefined, undefined, 'params');
   const idx = toTensor(indices, 'int32', p.graph, 'indices');
@@ -283,3 +283,13 @@ export function gather(params: TensorLike, indices: TensorLike, validateOrOption
   if (p.shape !== null) resolveAxis('gather', axis, p.shape.length);
   return apply(Gather, [p, idx], { axis }, opts.name ?? 'Gather');
 }
+
+// Public entry points: every failure is a tf.errors.* naming the op (see namedOp).
+export const stack = namedOp('stack', stackImpl);
+export const unstack = namedOp('unstack', unstackImpl);
+export const split = namedOp('split', splitImpl);
+export const tile = namedOp('tile', tileImpl);
+export const pad = namedOp('pad', padImpl);
+export const range = namedOp('range', rangeImpl);
+export const where = namedOp('where', whereImpl);
+export const gather = namedOp('gather', gatherImpl);

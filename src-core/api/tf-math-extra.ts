@@ -7,14 +7,14 @@ import * as m from './math-core';
 import { toTensor, toTensors, type TensorLike } from './convert';
 import { parseReduceArgs, type ReduceOptions } from './options';
 import { assign } from './variables';
-import { mergeOptions, tensorDesc } from './extra-options';
+import { mergeOptions, namedOp, tensorDesc } from './extra-options';
 
 /**
  * tf.clip_by_value(t, clip_value_min, clip_value_max): maximum(minimum(t, max), min), as TF-1 builds
  * it, so the gradient reaches t where min <= t <= max (and the bounds where they clip). The bounds
  * may broadcast against t but not grow it.
  */
-export function clip_by_value(t: TensorLike, clipValueMin: TensorLike, clipValueMax: TensorLike, name?: string | { name?: string }): Tensor {
+function clip_by_valueImpl(t: TensorLike, clipValueMin: TensorLike, clipValueMax: TensorLike, name?: string | { name?: string }): Tensor {
   const opts = mergeOptions<{ name?: string }>('clip_by_value', 'name', name, undefined, ['name']);
   const [x, lo, hi] = toTensors([t, clipValueMin, clipValueMax], ['t', 'clip_value_min', 'clip_value_max']);
   return x.graph.nameScope(opts.name ?? 'clip_by_value', () => {
@@ -36,7 +36,7 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  * row maximum, so exp never overflows; m is clamped to finite values so an all -inf row gives -inf
  * and a row holding +inf gives +inf instead of NaN (inf - inf). The gradient is softmax(x).
  */
-export function reduce_logsumexp(x: TensorLike, axisOrOptions?: AxisArg, options?: ReduceOptions): Tensor {
+function reduce_logsumexpImpl(x: TensorLike, axisOrOptions?: AxisArg, options?: ReduceOptions): Tensor {
   const { axes, keepDims, name } = parseReduceArgs('reduce_logsumexp', axisOrOptions, options);
   const t = toTensor(x);
   if (t.dtype !== 'float32') throw new InvalidArgumentError(`reduce_logsumexp: expects float32, got ${tensorDesc(t)}`);
@@ -54,16 +54,20 @@ interface AssignOpOptions {
 }
 
 const assignUpdate = (fn: string, op: (a: Tensor, b: Tensor) => Tensor) =>
-  (ref: Tensor, value: TensorLike, lockingOrOptions?: boolean | AssignOpOptions, options?: AssignOpOptions): Tensor => {
+  namedOp(fn, (ref: Tensor, value: TensorLike, lockingOrOptions?: boolean | AssignOpOptions, options?: AssignOpOptions): Tensor => {
     const opts = mergeOptions<AssignOpOptions>(fn, 'use_locking', lockingOrOptions, options, ['use_locking', 'name']);
     if (!(ref instanceof TensorClass) || ref.op.type !== 'VariableV2') {
       throw new InvalidArgumentError(`${fn}: the first argument must be a Variable, got ${String(ref)}`);
     }
     return ref.graph.nameScope(opts.name ?? (fn === 'assign_add' ? 'AssignAdd' : 'AssignSub'), () =>
       assign(ref, op(ref, toTensor(value, ref.dtype, ref.graph, 'value'))));
-  };
+  });
 
 /** tf.assign_add(ref, value): ref += value; the result is the new value. */
 export const assign_add = assignUpdate('assign_add', (a, b) => m.add(a, b));
 /** tf.assign_sub(ref, value): ref -= value; the result is the new value. */
 export const assign_sub = assignUpdate('assign_sub', (a, b) => m.sub(a, b));
+
+// Public entry points: every failure is a tf.errors.* naming the op (see namedOp).
+export const clip_by_value = namedOp('clip_by_value', clip_by_valueImpl);
+export const reduce_logsumexp = namedOp('reduce_logsumexp', reduce_logsumexpImpl);

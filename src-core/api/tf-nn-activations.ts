@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors';
 import * as m from './math-core';
 import { toTensor, toTensors, type TensorLike } from './convert';
 import { nameOf, type NameOption } from './options';
-import { describe, isOptionsObject, mergeOptions, tensorDesc } from './extra-options';
+import { describe, isOptionsObject, mergeOptions, namedOp, tensorDesc } from './extra-options';
 import { gather } from './tf-array-extra';
 
 type Name = string | NameOption;
@@ -20,10 +20,10 @@ function floatInput(fn: string, x: TensorLike): Tensor {
 }
 
 const scoped = (fn: string, opName: string, body: (x: Tensor) => Tensor) =>
-  (features: TensorLike, name?: Name): Tensor => {
+  namedOp(fn, (features: TensorLike, name?: Name): Tensor => {
     const x = floatInput(fn, features);
     return x.graph.nameScope(nameOf(fn, name) ?? opName, () => body(x));
-  };
+  });
 
 /**
  * log(1 + u) accurate for small u without a log1p primitive: with w = 1 + u rounded,
@@ -61,7 +61,7 @@ export const softplus = scoped('softplus', 'Softplus', softplusOf);
 /** tf.nn.softsign: x / (1 + |x|). */
 export const softsign = scoped('softsign', 'Softsign', (x) => m.div(x, m.add(m.abs(x), 1)));
 
-interface LeakyReluOptions {
+export interface LeakyReluOptions {
   alpha?: number;
   name?: string;
 }
@@ -70,7 +70,7 @@ interface LeakyReluOptions {
  * tf.nn.leaky_relu(features, alpha=0.2): x where x > 0, else alpha * x. max(alpha·x, x) for alpha <= 1
  * (min for alpha > 1), as TF-1 builds it: its gradient at 0 is alpha.
  */
-export function leaky_relu(features: TensorLike, alphaOrOptions?: number | LeakyReluOptions, options?: LeakyReluOptions): Tensor {
+function leaky_reluImpl(features: TensorLike, alphaOrOptions?: number | LeakyReluOptions, options?: LeakyReluOptions): Tensor {
   const opts = mergeOptions<LeakyReluOptions>('leaky_relu', 'alpha', alphaOrOptions, options, ['alpha', 'name']);
   const alpha = opts.alpha ?? 0.2;
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new InvalidArgumentError(`leaky_relu: alpha must be a finite number, got ${describe(alpha)}`);
@@ -81,7 +81,7 @@ export function leaky_relu(features: TensorLike, alphaOrOptions?: number | Leaky
   });
 }
 
-interface SigmoidCEOptions {
+export interface SigmoidCEOptions {
   labels?: TensorLike;
   logits?: TensorLike;
   name?: string;
@@ -91,7 +91,7 @@ interface SigmoidCEOptions {
  * tf.nn.sigmoid_cross_entropy_with_logits({labels, logits}) (or positional labels, logits):
  * max(x, 0) - x·z + log1p(exp(-|x|)) elementwise, stable for any logit; d/dx = sigmoid(x) - z.
  */
-export function sigmoid_cross_entropy_with_logits(labelsOrOptions: TensorLike | SigmoidCEOptions, logits?: TensorLike, name?: string): Tensor {
+function sigmoid_cross_entropy_with_logitsImpl(labelsOrOptions: TensorLike | SigmoidCEOptions, logits?: TensorLike, name?: string): Tensor {
   const fn = 'sigmoid_cross_entropy_with_logits';
   let opts: SigmoidCEOptions;
   if (isOptionsObject(labelsOrOptions)) {
@@ -109,7 +109,7 @@ export function sigmoid_cross_entropy_with_logits(labelsOrOptions: TensorLike | 
   return x.graph.nameScope(opts.name ?? 'logistic_loss', () => m.add(m.sub(m.relu(x), m.mul(x, z)), log1p(m.exp(negAbs(x)))));
 }
 
-interface MomentsOptions {
+export interface MomentsOptions {
   shift?: TensorLike | null;
   name?: string;
   keep_dims?: boolean;
@@ -120,7 +120,7 @@ interface MomentsOptions {
  * tf.nn.moments(x, axes, {keep_dims}): [mean, variance] over `axes`. The variance is the mean squared
  * deviation from a gradient-stopped mean, as TF-1 (its gradient is unchanged: d var/d mean = 0).
  */
-export function moments(x: TensorLike, axes: number[], options: MomentsOptions = {}): [Tensor, Tensor] {
+function momentsImpl(x: TensorLike, axes: number[], options: MomentsOptions = {}): [Tensor, Tensor] {
   const opts = mergeOptions<MomentsOptions>('moments', 'name', undefined, options, ['shift', 'name', 'keep_dims', 'keepdims']);
   if (!Array.isArray(axes) || axes.some((a) => !Number.isInteger(a))) throw new InvalidArgumentError(`moments: axes must be a list of integers, got ${describe(axes)}`);
   if (opts.shift !== undefined && opts.shift !== null) throw new InvalidArgumentError('moments: shift is not supported (TF-1 ignores it too); leave it out');
@@ -140,7 +140,7 @@ export function moments(x: TensorLike, axes: number[], options: MomentsOptions =
  * (x - mean) · scale / sqrt(variance + eps) + offset, written as x·inv + (offset - mean·inv) as TF-1.
  * offset and scale may be null.
  */
-export function batch_normalization(
+function batch_normalizationImpl(
   x: TensorLike, mean: TensorLike, variance: TensorLike, offset: TensorLike | null, scale: TensorLike | null, varianceEpsilon: number, name?: Name,
 ): Tensor {
   const fn = 'batch_normalization';
@@ -156,7 +156,7 @@ export function batch_normalization(
   });
 }
 
-interface EmbeddingOptions {
+export interface EmbeddingOptions {
   partition_strategy?: 'mod' | 'div';
   name?: string;
   validate_indices?: boolean;
@@ -167,10 +167,17 @@ interface EmbeddingOptions {
  * tf.nn.embedding_lookup(params, ids, {name}): rows of params (one tensor, or a list of one) at ids —
  * tf.gather along axis 0. Sharded params (a longer list) and max_norm are refused rather than guessed.
  */
-export function embedding_lookup(params: TensorLike | TensorLike[], ids: TensorLike, options: EmbeddingOptions = {}): Tensor {
+function embedding_lookupImpl(params: TensorLike | TensorLike[], ids: TensorLike, options: EmbeddingOptions = {}): Tensor {
   const opts = mergeOptions<EmbeddingOptions>('embedding_lookup', 'name', undefined, options, ['partition_strategy', 'name', 'validate_indices', 'max_norm']);
   if (opts.max_norm !== undefined && opts.max_norm !== null) throw new InvalidArgumentError('embedding_lookup: max_norm is not supported');
   const list = Array.isArray(params) && params.length > 0 && !params.every((p) => typeof p === 'number' || Array.isArray(p)) ? (params as TensorLike[]) : [params as TensorLike];
   if (list.length !== 1) throw new InvalidArgumentError(`embedding_lookup: sharded params (a list of ${list.length} tensors) are not supported; concatenate them first`);
   return gather(list[0], ids, { name: opts.name ?? 'embedding_lookup' });
 }
+
+// Public entry points: every failure is a tf.errors.* naming the op (see namedOp).
+export const leaky_relu = namedOp('leaky_relu', leaky_reluImpl);
+export const sigmoid_cross_entropy_with_logits = namedOp('sigmoid_cross_entropy_with_logits', sigmoid_cross_entropy_with_logitsImpl);
+export const moments = namedOp('moments', momentsImpl);
+export const batch_normalization = namedOp('batch_normalization', batch_normalizationImpl);
+export const embedding_lookup = namedOp('embedding_lookup', embedding_lookupImpl);
