@@ -308,7 +308,6 @@ describe.skipIf(chromiumMissing)('the studio tells the truth (issue 12, headless
     await page.getByTestId('tab-compare').click();
     await page.getByTestId('compare-steps').fill('40');
     await page.getByTestId('compare-run').click();
-    await expect.poll(() => page.getByTestId('compare-cancel').isVisible()).toBe(true);
     await expect.poll(() => text(page, 'compare-caption'), { timeout: 60_000 }).toMatch(/^softmax, 40 steps of batch 100 on each backend/);
     expect(await page.getByTestId('compare-cancel').count()).toBe(0);
     const rows = await page.locator('[data-testid^="compare-row-"]').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent?.trim() ?? '')));
@@ -329,6 +328,7 @@ describe.skipIf(chromiumMissing)('the studio tells the truth (issue 12, headless
     // Cancel ends a run early; the caption says so.
     await page.getByTestId('compare-steps').fill('5000');
     await page.getByTestId('compare-run').click();
+    await expect.poll(() => page.getByTestId('compare-cancel').isVisible()).toBe(true);
     await page.getByTestId('compare-cancel').click();
     await expect.poll(() => text(page, 'compare-caption'), { timeout: 30_000 }).toContain('cancelled');
     await page.screenshot({ path: join(SHOTS, 'compare-cancelled.png'), fullPage: true });
