@@ -57,7 +57,9 @@ export function createArgumentChecks(fail: (method: string, message: string) => 
       for (const s of strides) if (!Number.isInteger(s)) fail(method, `${role} stride ${s} is not an integer`);
       if (!Number.isInteger(offset)) fail(method, `${role} offset ${offset} is not an integer`);
       const [lo, hi] = offsetRange(shape, strides, offset);
-      if (lo < 0 || hi >= buffer.size) fail(method, `${role} view reads elements ${lo}..${hi} of a buffer of ${buffer.size} elements`);
+      if (lo < 0 || hi >= buffer.size) {
+        fail(method, `${role} view reads elements ${lo}..${hi} of a buffer of ${buffer.size} elements (view shape [${shape.join(', ')}], strides [${strides.join(', ')}], offset ${offset})`);
+      }
     },
   };
 }

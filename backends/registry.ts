@@ -8,6 +8,8 @@ import type { Backend, BackendCapabilities, BackendFactory } from './interface';
 import { fusedKernelsOf, missingMethods, type FusedKernel } from './contract';
 
 export { FUSED_KERNELS, type FusedKernel } from './contract';
+// The shared checks of the required primitives, which the plan compiler lowers every op through.
+export { withPrimitiveChecks } from './primitive-checks';
 
 /** `tf.Session({backend: 'best'})`: the highest-priority backend that initialises, awaited. */
 export const BEST = 'best';

@@ -5,6 +5,7 @@
  * reads the fetches, with no allocation.
  */
 import type { Backend, BackendBuffer } from '../../backends/interface';
+import { withPrimitiveChecks } from '../../backends/registry';
 import type { DType } from '../graph/dtype';
 import { byteWidth } from '../graph/dtype';
 import { numElements } from '../graph/shape';
@@ -120,7 +121,8 @@ function lowerPlan(
   let temps: Storage[] = [];
   let kernels = 0;
   const ctx: LowerContext = {
-    backend,
+    // Every primitive call the ops emit passes the shared argument checks first, whatever the backend.
+    backend: withPrimitiveChecks(backend),
     temp: (dtype, size) => {
       const s = pooled(dtype, size, -1);
       temps.push(s);
