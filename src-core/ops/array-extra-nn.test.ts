@@ -222,6 +222,25 @@ describe('range, shape, size, rank', () => {
   });
 });
 
+describe('one session, several fed batch sizes', () => {
+  it('shape/size and the tile/pad gradients follow each run\'s shape (plans are per shape)', () => {
+    inGraph((graph) => {
+      const x = tf.placeholder('float32', [null, 3]);
+      const g = tf.gradients(tf.reduce_sum(tf.pad(tf.tile(x, [2, 1]), [[1, 0], [0, 1]])), x)[0] as Tensor;
+      const sess = tf.Session({ backend: 'cpu', graph });
+      try {
+        for (const n of [1, 4, 2]) {
+          const [s, k, gv] = sess.runSync([tf.shape(x), tf.size(x), g], { feed_dict: [[x, ndarray(new Float32Array(3 * n), [n, 3])]] });
+          expect([Array.from(s.data), Array.from(k.data)]).toEqual([[n, 3], [3 * n]]);
+          expect(Array.from(gv.data)).toEqual(new Array<number>(3 * n).fill(2));
+        }
+      } finally {
+        sess.close();
+      }
+    });
+  });
+});
+
 describe('coverage', () => {
   it('every op of the group went through the forward and gradient checks', () => {
     expectGroupCovered('arrayExtra', coverage);
