@@ -72,6 +72,7 @@ describe('tinyflow train', () => {
     const [badStep, goodStep] = [Number(m?.[1]), Number(m?.[3])];
     expect(badStep).toBeGreaterThan(goodStep);
     expect(out).toMatch(/^replaying step \d+ from the weights of step \d+: the first non-finite value came from \w+ '[^']+' \[[\d,]+\]/m);
+    expect(out).toMatch(new RegExp(`^test accuracy 0\\.\\d{4} with the weights kept from step ${goodStep}$`, 'm'));
     expect(out).toContain(`checkpoint saved to ${path} with the last good weights (step ${goodStep})`);
     expect(out).not.toMatch(/NaN ·|accuracy NaN/);
     const tensors = decodeSafetensors(readFileSync(path), path).tensors;

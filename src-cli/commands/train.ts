@@ -128,9 +128,13 @@ function resultLines(result: TrainResult, batchSize: number): string[] {
     if (result.diagnosis) lines.push(result.diagnosis.message);
   }
   const accuracy = result.testAccuracy === null ? 'no test accuracy (the test split has no examples)' : `test accuracy ${result.testAccuracy.toFixed(4)}`;
-  const loss = result.divergence ? `at step ${result.steps}` : `final loss ${result.finalLoss.toFixed(4)}`;
-  lines.push(`${accuracy} · ${loss} · ${result.steps} steps in ${result.trainSeconds.toFixed(2)} s (${result.stepsPerSecond.toFixed(0)} steps/s, ` +
-    `${((result.stepsPerSecond * batchSize) / 1000).toFixed(1)}k examples/s)`);
+  if (result.divergence) {
+    // The speed of a run that was thrown back to an earlier step says nothing useful.
+    lines.push(`${accuracy} with the weights kept from step ${result.steps}`);
+  } else {
+    lines.push(`${accuracy} · final loss ${result.finalLoss.toFixed(4)} · ${result.steps} steps in ${result.trainSeconds.toFixed(2)} s ` +
+      `(${result.stepsPerSecond.toFixed(0)} steps/s, ${((result.stepsPerSecond * batchSize) / 1000).toFixed(1)}k examples/s)`);
+  }
   if (result.savedPath !== undefined) {
     lines.push(result.divergence ? `checkpoint saved to ${result.savedPath} with the last good weights (step ${result.steps})` : `checkpoint saved to ${result.savedPath}`);
   }
