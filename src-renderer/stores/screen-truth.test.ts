@@ -56,6 +56,14 @@ describe('renderer stores tell the truth', () => {
     expect(info.backends).toContain(info.defaultBackend);
     expect(training.config.backend).toBe(info.defaultBackend);
     expect(info.unavailableBackends.every((u) => !info.backends.includes(u.backend) && u.reason.length > 0)).toBe(true);
+
+    // A page that finds a session loaded shows that session's backend, not the default.
+    setActivePinia(createPinia());
+    const session = { ...training.config, backend: 'cpu', learningRate: 0.25 };
+    const reloaded = useTrainingStore();
+    reloaded.initialize({ ...info, defaultBackend: 'wasm', progress: { ...info.progress, state: 'paused', config: session, model: session.model, backend: 'cpu', seriesReset: true } });
+    expect(reloaded.config).toMatchObject({ backend: 'cpu', learningRate: 0.25 });
+    expect(reloaded.active).toBe(true);
   });
 
   it('a bad field sends nothing and changes nothing but its message; a refused start keeps the session and its charts', async () => {
