@@ -7,7 +7,7 @@ import type { DataSet } from '../../src-core/datasets/dataset';
 import type { ModelRuntime } from './model-runtime';
 
 /** About this long per chunk: well under the second a prediction may wait. */
-const TARGET_CHUNK_MS = 150;
+const TARGET_CHUNK_MS = 100;
 const FIRST_CHUNK = 16;
 
 /** Calls `work(start, count)` over [0, total) in chunks timed to about `targetMs`, awaiting `between` after each. */
