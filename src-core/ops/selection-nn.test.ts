@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as tf from '../index';
 import { createWasmBackend } from '../../backends/wasm';
+import { createCpuBackend } from '../../backends/cpu';
+import type { Backend } from '../../backends/interface';
 import { expectGroupCovered, forwardCheck, gradCheck, newCoverage } from './nn-test-support';
 import {
   broadcastPairArb, expectClose, inGraph, makeRng, ndarray, propertyRunner, randomBools, randomFloats, randomInts, runCpu, runReference, seedArb, shapeArb, type Tensor,
@@ -155,6 +157,25 @@ describe('gather', () => {
       expect(() => tf.gather(p, tf.placeholder('float32', [2]))).toThrow(/gather: indices must be int32/);
       expect(() => tf.gather(p, [0], { axis: 2 })).toThrow(/gather: axis 2 is out of range for a tensor of rank 2/);
       expect(() => tf.gather(p, [0], { axes: 1 } as object)).toThrow(/gather: unknown option 'axes'/);
+    });
+  });
+});
+
+describe('on a backend without the selection primitives (a plugin that predates them)', () => {
+  it('where and gather fail to compile with an error naming the op, the node and the missing primitive', () => {
+    inGraph((graph) => {
+      const cpu = createCpuBackend();
+      const bare = Object.create(cpu, { select: { value: undefined }, gather: { value: undefined }, segmentSum: { value: undefined } }) as Backend;
+      const x = tf.placeholder('float32', [3]);
+      const sess = tf.Session({ backend: bare, graph });
+      try {
+        const feeds: [Tensor, tf.NDArray][] = [[x, ndarray(Float32Array.of(1, -2, 3), [3])]];
+        expect(() => sess.runSync(tf.where(tf.greater(x, 0), x, 0), { feed_dict: feeds })).toThrow(/Select 'Select': the 'cpu' backend has no select primitive/);
+        expect(() => sess.runSync(tf.gather(x, [0]), { feed_dict: feeds })).toThrow(/Gather 'Gather': the 'cpu' backend has no gather primitive/);
+        expect(Array.from(sess.runSync(tf.negative(x), { feed_dict: feeds }).data)).toEqual([-1, 2, -3]);
+      } finally {
+        sess.close();
+      }
     });
   });
 });
