@@ -72,12 +72,20 @@ function expression(op: UnaryOp, scalar: Scalar): string {
   return expr;
 }
 
+/** logicalNot writes bool (u32 storage) whatever its input: 1 where x is zero. */
+function logicalNotExpr(scalar: Scalar, v: string): string {
+  const zero = scalar === 'f32' ? '0.0' : scalar === 'i32' ? '0i' : '0u';
+  return `select(0u, 1u, ${v} == ${zero})`;
+}
+
 export function unaryKernel(ctx: GpuContext, op: UnaryOp, x: WebGpuBuffer, out: WebGpuBuffer): void {
   if (out.size === 0) return;
   const scalar = scalarOf(x.dtype);
-  const expr = expression(op, scalar); // validates before compiling
+  // The output's own type: a float32 logicalNot stored f32 1.0's bits (1065353216) into a bool buffer.
+  const outScalar = op === 'logicalNot' ? 'u32' : scalar;
+  const expr = op === 'logicalNot' ? logicalNotExpr(scalar, 'x[i]') : expression(op, scalar); // validates before compiling
   const pipeline = ctx.pipeline(`unary:${op}:${scalar}`, () =>
-    elementwiseKernel(ctx.workgroupSize, [{ name: 'x', type: scalar }, { name: 'out', type: scalar, write: true }],
-      `  out[i] = ${expr};`, scalar === 'f32' ? HELPERS : ''));
+    elementwiseKernel(ctx.workgroupSize, [{ name: 'x', type: scalar }, { name: 'out', type: outScalar, write: true }],
+      `  out[i] = ${expr};`, scalar === 'f32' && op !== 'logicalNot' ? HELPERS : ''));
   ctx.dispatch(pipeline, [x.gpu('unary'), out.gpu('unary')], Int32Array.of(out.size), ctx.grid(out.size));
 }
