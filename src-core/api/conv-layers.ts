@@ -179,7 +179,7 @@ function anyConv2d(x: TensorLike, second: unknown, ...rest: unknown[]): Tensor {
   return nnOps.conv2d(x, second as TensorLike, strides, padding, options);
 }
 
-interface Conv2DFn {
+export interface Conv2DFn {
   (x: TensorLike, options: Conv2DLayerOptions | (Conv2DKeywordOptions & { filter: TensorLike })): Tensor;
   (input: TensorLike, filter: TensorLike, options: Conv2DKeywordOptions): Tensor;
   (...args: Parameters<TfConv2D>): Tensor;
@@ -225,7 +225,7 @@ const dispatchPool = (fn: string, build: typeof m.maxPool, tfPool: TfPool) =>
     return tfPool(x, second as WindowArg, strides, padding, options);
   };
 
-interface PoolFn {
+export interface PoolFn {
   (value: TensorLike, options: PoolKeywordOptions): Tensor;
   (x: TensorLike, options: PoolLayerOptions): Tensor;
   (...args: Parameters<TfPool>): Tensor;
