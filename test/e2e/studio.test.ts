@@ -130,6 +130,7 @@ describe.skipIf(chromiumMissing)('tinyflow studio in headless Chromium (web host
     const mnist = get_mnist({ flatten: true, onehot: false });
     const index = 0;
     const label = mnist.test.labels.data[index];
+    const backend = await page.getByTestId('running-backend').textContent();
     await page.getByTestId('tab-draw').click();
     await drawDigit(page, (mnist.test.images.data as Float32Array).slice(index * 784, (index + 1) * 784));
     await expect.poll(() => page.getByTestId('top-class').textContent(), { timeout: 10_000 }).toBe(String(label));
@@ -149,7 +150,7 @@ describe.skipIf(chromiumMissing)('tinyflow studio in headless Chromium (web host
       return times.sort((a, b) => a - b)[20];
     }, { token: new URL(url).searchParams.get('token'), saliency });
     const [plain, withSaliency] = [await median(false), await median(true)];
-    console.log(`predict round trip over the WebSocket (softmax, cpu): median ${plain.toFixed(2)} ms, ${withSaliency.toFixed(2)} ms with saliency`);
+    console.log(`predict round trip over the WebSocket (softmax, ${backend}): median ${plain.toFixed(2)} ms, ${withSaliency.toFixed(2)} ms with saliency`);
     // The target is 20 ms; the bound leaves room for a loaded 2-core CI machine running other test files.
     expect(plain).toBeLessThan(50);
     await page.screenshot({ path: join(SHOTS, 'draw.png') });
