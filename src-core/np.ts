@@ -11,7 +11,7 @@ import { REDUCE_DEFS, ArgMax } from './ops/reduce';
 import { MatMul } from './ops/matmul';
 import { Reshape, Transpose } from './ops/layout';
 import { InvalidArgumentError } from './errors';
-import { describeValue, isOptionsObject, optionsOf, parseReduceArgs, type ReduceOptions } from './api/options';
+import { guarded, describeValue, isOptionsObject, optionsOf, parseReduceArgs, type ReduceOptions } from './api/options';
 
 export { NDArray };
 export type { ArrayLikeInput };
@@ -32,33 +32,33 @@ function binary(type: string) {
 
 const unary = (type: string) => (x: ArrayLikeInput): NDArray => runEager(UNARY_DEFS[type], [asArray(x)], {})[0];
 
-export const add = binary('Add');
-export const subtract = binary('Sub');
-export const multiply = binary('Mul');
-export const divide = binary('Div');
-export const maximum = binary('Maximum');
-export const minimum = binary('Minimum');
-export const equal = binary('Equal');
-export const exp = unary('Exp');
-export const log = unary('Log');
-export const sqrt = unary('Sqrt');
-export const square = unary('Square');
-export const abs = unary('Abs');
-export const tanh = unary('Tanh');
+export const add = guarded('np.add', binary('Add'));
+export const subtract = guarded('np.subtract', binary('Sub'));
+export const multiply = guarded('np.multiply', binary('Mul'));
+export const divide = guarded('np.divide', binary('Div'));
+export const maximum = guarded('np.maximum', binary('Maximum'));
+export const minimum = guarded('np.minimum', binary('Minimum'));
+export const equal = guarded('np.equal', binary('Equal'));
+export const exp = guarded('np.exp', unary('Exp'));
+export const log = guarded('np.log', unary('Log'));
+export const sqrt = guarded('np.sqrt', unary('Sqrt'));
+export const square = guarded('np.square', unary('Square'));
+export const abs = guarded('np.abs', unary('Abs'));
+export const tanh = guarded('np.tanh', unary('Tanh'));
 
 type Shape = number | number[];
 const shapeOf = (s: Shape) => (typeof s === 'number' ? [s] : [...s]);
 
-export const zeros = (shape: Shape, dtype: DType = 'float32'): NDArray => NDArray.zeros(shapeOf(shape), dtype);
-export function ones(shape: Shape, dtype: DType = 'float32'): NDArray {
+export const zeros = guarded('np.zeros', (shape: Shape, dtype: DType = 'float32'): NDArray => NDArray.zeros(shapeOf(shape), dtype));
+export const ones = guarded('np.ones', function ones(shape: Shape, dtype: DType = 'float32'): NDArray {
   const z = NDArray.zeros(shapeOf(shape), dtype);
   z.data.fill(1);
   return z;
-}
-export const array = (value: NDArray | NestedArray, dtype?: DType): NDArray => toNDArray(value, dtype);
+});
+export const array = guarded('np.array', (value: NDArray | NestedArray, dtype?: DType): NDArray => toNDArray(value, dtype));
 
 /** numpy's dot/matmul for 2-D operands (1-D operands are treated as a row or column vector). */
-export function dot(a: ArrayLikeInput, b: ArrayLikeInput): NDArray {
+export const dot = guarded('np.dot', function dot(a: ArrayLikeInput, b: ArrayLikeInput): NDArray {
   let x = asArray(a);
   let y = asArray(b, x);
   const vecA = x.rank === 1;
@@ -70,8 +70,8 @@ export function dot(a: ArrayLikeInput, b: ArrayLikeInput): NDArray {
   if (vecA) return out.reshape([out.shape[1]]);
   if (vecB) return out.reshape([out.shape[0]]);
   return out;
-}
-export const matmul = dot;
+});
+export const matmul = guarded('np.matmul', dot);
 
 type AxisArg = number | number[] | null | ReduceOptions;
 const reduction = (fn: string, type: string) => (x: ArrayLikeInput, axis?: AxisArg, options?: ReduceOptions): NDArray => {
@@ -80,10 +80,10 @@ const reduction = (fn: string, type: string) => (x: ArrayLikeInput, axis?: AxisA
   if (type === 'Mean' && arr.dtype !== 'float32') arr = toNDArray(arr, 'float32');
   return runEager(REDUCE_DEFS[type], [arr], { axes, keep_dims: keepDims })[0];
 };
-export const sum = reduction('sum', 'Sum');
-export const mean = reduction('mean', 'Mean');
-export const max = reduction('max', 'Max');
-export const min = reduction('min', 'Min');
+export const sum = guarded('np.sum', reduction('sum', 'Sum'));
+export const mean = guarded('np.mean', reduction('mean', 'Mean'));
+export const max = guarded('np.max', reduction('max', 'Max'));
+export const min = guarded('np.min', reduction('min', 'Min'));
 
 export interface ArgmaxOptions {
   axis?: number | null;
@@ -94,7 +94,7 @@ export interface ArgmaxOptions {
  * numpy's argmax over one axis, or over the flattened array when no axis is given; `keepdims` keeps
  * the reduced axis with size 1. The axis may also be given positionally: argmax(M, 1, {keepdims}).
  */
-export function argmax(x: ArrayLikeInput, axisOrOptions?: number | null | ArgmaxOptions, options?: ArgmaxOptions): NDArray {
+export const argmax = guarded('np.argmax', function argmax(x: ArrayLikeInput, axisOrOptions?: number | null | ArgmaxOptions, options?: ArgmaxOptions): NDArray {
   const opts = {
     ...optionsOf<ArgmaxOptions>('np.argmax', isOptionsObject(axisOrOptions) ? axisOrOptions : undefined, ['axis', 'keepdims']),
     ...optionsOf<ArgmaxOptions>('np.argmax', options, ['axis', 'keepdims']),
@@ -114,10 +114,10 @@ export function argmax(x: ArrayLikeInput, axisOrOptions?: number | null | Argmax
   if (!opts.keepdims) return out;
   const axis = ax < 0 ? ax + arr.rank : ax;
   return out.reshape(arr.shape.map((d, i) => (i === axis ? 1 : d)));
-}
+});
 
-export const transpose = (x: ArrayLikeInput, axes?: number[]): NDArray => runEager(Transpose, [asArray(x)], { perm: axes ?? null })[0];
-export const reshape = (x: ArrayLikeInput, shape: number[]): NDArray => runEager(Reshape, [asArray(x)], { shape })[0];
+export const transpose = guarded('np.transpose', (x: ArrayLikeInput, axes?: number[]): NDArray => runEager(Transpose, [asArray(x)], { perm: axes ?? null })[0]);
+export const reshape = guarded('np.reshape', (x: ArrayLikeInput, shape: number[]): NDArray => runEager(Reshape, [asArray(x)], { shape })[0]);
 
 declare module './ndarray' {
   interface NDArray {
@@ -142,7 +142,7 @@ NDArray.prototype.mul = function (y) { return multiply(this, y); };
 NDArray.prototype.div = function (y) { return divide(this, y); };
 
 /** True when `a` and `b` agree elementwise within atol + rtol·|b| (numpy's allclose); shapes must match. */
-export function allclose(a: NDArray, b: NDArray, rtol = 1e-5, atol = 1e-8): boolean {
+export const allclose = guarded('np.allclose', function allclose(a: NDArray, b: NDArray, rtol: number = 1e-5, atol: number = 1e-8): boolean {
   if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
     throw new InvalidArgumentError(`np.allclose: shapes differ, [${a.shape}] vs [${b.shape}]`);
   }
@@ -150,4 +150,4 @@ export function allclose(a: NDArray, b: NDArray, rtol = 1e-5, atol = 1e-8): bool
     if (!(Math.abs(a.data[i] - b.data[i]) <= atol + rtol * Math.abs(b.data[i]))) return false;
   }
   return true;
-}
+});

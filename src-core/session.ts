@@ -6,7 +6,7 @@ import type { Backend, BackendBuffer, TypedArray } from '../backends/interface';
 import { defaultBackend, resolveBackend } from '../backends/registry';
 import { FailedPreconditionError, InvalidArgumentError } from './errors';
 import { typedArrayFrom } from './graph/dtype';
-import { getDefaultGraph, type Graph } from './graph/graph';
+import { Graph, getDefaultGraph } from './graph/graph';
 import { Operation } from './graph/operation';
 import { numElements, formatShape } from './graph/shape';
 import { Tensor } from './graph/tensor';
@@ -19,6 +19,7 @@ import type { VariableAttrs } from './ops/state';
 import { normalizeFetches, type Fetch, type FetchResult } from './session-fetches';
 import { normalizeFeeds, type FeedDict } from './session-feeds';
 import { forgetSession, withDefaultSession } from './session-default';
+import { describeValue, optionsOf } from './api/options';
 import { runCheckingEachNode, type NonFiniteInput, type NonFiniteValue } from './session-numerics';
 
 export type { Fetch, FetchResult, FeedDict, Optimizations, PlanExplanation, FailoverEvent, FailoverOptions, NonFiniteInput, NonFiniteValue };
@@ -98,12 +99,17 @@ export class Session implements VariableStore {
   /** Something a user should know about the backend (a software GPU adapter), once it has initialised; else null. */
   backendNote: string | null = null;
 
-  constructor(options: SessionOptions = {}) {
+  constructor(sessionOptions: SessionOptions = {}) {
+    const options = optionsOf<SessionOptions>('Session', sessionOptions, ['backend', 'graph', 'optimizations', 'failover', 'profile']);
     this.graph = options.graph ?? getDefaultGraph();
+    if (!(this.graph instanceof Graph)) throw new InvalidArgumentError(`Session: graph must be a tf.Graph, got ${describeValue(this.graph)}`);
+    const choice = options.backend;
+    if (choice !== undefined && typeof choice !== 'string' && (typeof choice !== 'object' || choice === null || typeof (choice as Backend).alloc !== 'function')) {
+      throw new InvalidArgumentError(`Session: backend must be a backend name or a Backend, got ${describeValue(choice)}`);
+    }
     this.optimizations = resolveOptimizations(options.optimizations);
     this.failoverOptions = options.failover ?? {};
     this.profiling = options.profile ?? false;
-    const choice = options.backend;
     if (typeof choice === 'string') this.chosenName = choice;
     // The session disposes only backends it created; an instance passed in belongs to the caller.
     this.ownsBackend = typeof choice !== 'object';

@@ -13,6 +13,7 @@ import * as errors from './errors';
 import * as np from './np';
 import { getDefaultGraph, resetDefaultGraph, type Graph as GraphClass } from './graph/graph';
 import { Graph as GraphFactory } from './api/session-habits';
+import { describeValue } from './api/options';
 import { Session as SessionClass, type SessionOptions } from './session';
 
 export * from './api/tf-math';
@@ -66,11 +67,17 @@ export const get_default_graph = getDefaultGraph;
 export const reset_default_graph = resetDefaultGraph;
 
 export function name_scope<T>(name: string, fn: () => T): T {
+  if (typeof name !== 'string' || name === '') throw new errors.InvalidArgumentError(`name_scope: name must be a non-empty string, got ${describeValue(name)}`);
+  if (typeof fn !== 'function') throw new errors.InvalidArgumentError(`name_scope: pass the code to run in the scope as a function, got ${describeValue(fn)}`);
   return getDefaultGraph().nameScope(name, fn);
 }
 
 /** Ops created inside `fn` run after `deps` (TF-1's `with tf.control_dependencies(deps):`). */
 export function control_dependencies<T>(deps: (OperationClass | TensorClass)[], fn: () => T): T {
+  if (!Array.isArray(deps) || deps.some((d) => !(d instanceof TensorClass) && !(d instanceof OperationClass))) {
+    throw new errors.InvalidArgumentError(`control_dependencies: deps must be a list of Tensors or Operations, got ${describeValue(deps)}`);
+  }
+  if (typeof fn !== 'function') throw new errors.InvalidArgumentError(`control_dependencies: pass the code to run as a function, got ${describeValue(fn)}`);
   const ops = deps.map((d) => (d instanceof TensorClass ? d.op : d));
   return getDefaultGraph().controlDependencies(ops, fn);
 }

@@ -12,7 +12,7 @@ import type { DimSource } from '../ops/state';
 import * as m from './math-core';
 import { toTensor, type TensorLike } from './convert';
 import { normal } from './normal';
-import { checkKeys } from './options';
+import { checkKeys, guarded } from './options';
 import { declareVariable, type Variable } from './variables';
 import { zeros } from './tf-array';
 
@@ -26,7 +26,7 @@ export interface LinearOptions {
 }
 
 /** A fully connected layer, x · weight + bias, with weight [in_features, num_hidden] and bias [num_hidden]. */
-export function linear(x: TensorLike, options: LinearOptions): Tensor {
+export const linear = guarded('nn.linear', function linear(x: TensorLike, options: LinearOptions): Tensor {
   checkKeys('linear', options ?? {}, ['num_hidden', 'name', 'no_bias']);
   const numHidden = options?.num_hidden;
   if (!Number.isInteger(numHidden) || numHidden <= 0) {
@@ -44,27 +44,27 @@ export function linear(x: TensorLike, options: LinearOptions): Tensor {
     if (!options.no_bias) out = m.add(out, layerBias('bias', numHidden));
     return out;
   });
-}
+});
 
 /**
  * Flattens every dim after the first: [n, c, h, w] → [n, c·h·w]. A Flatten op rather than a Reshape with
  * a written-out width, so it also works where the dims are only known at run time (tinyflow's LeNet feeds a
  * shapeless placeholder through conv layers); tf.infer_variable_shapes sees through it.
  */
-export function flatten_layer(x: TensorLike, name?: string): Tensor {
+export const flatten_layer = guarded('nn.flatten_layer', function flatten_layer(x: TensorLike, name?: string): Tensor {
   return m.flatten(toTensor(x), name ?? 'flatten');
-}
+});
 
 /**
  * tinyflow's loss: the batch mean of the softmax cross-entropy of `logits` [n, classes] against `label`
  * [n], float32 class indices (int32 is accepted too). Its gradient needs the class count statically,
  * which a tf.nn.linear layer always gives.
  */
-export function mean_sparse_softmax_cross_entropy_with_logits(logits: TensorLike, label: TensorLike, name?: string): Tensor {
+export const mean_sparse_softmax_cross_entropy_with_logits = guarded('nn.mean_sparse_softmax_cross_entropy_with_logits', function mean_sparse_softmax_cross_entropy_with_logits(logits: TensorLike, label: TensorLike, name?: string): Tensor {
   const z = toTensor(logits);
   return z.graph.nameScope(name ?? 'mean_sparse_softmax_cross_entropy_with_logits', () =>
     m.reduceMean(m.sparseSoftmaxCrossEntropy(z, toTensor(label, 'float32', z.graph, 'label'))));
-}
+});
 
 function layerWeight(name: string, shape: Dim[], sources: (DimSource | null)[]): Variable {
   const known = isFullyDefined(shape);

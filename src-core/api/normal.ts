@@ -9,7 +9,7 @@ import type { Tensor } from '../graph/tensor';
 import { NDArray } from '../ndarray';
 import { Rng } from '../util/rng';
 import { constantTensor } from './convert';
-import { checkKeys } from './options';
+import { guarded, checkKeys } from './options';
 
 export interface NormalOptions {
   /** Op-level seed; combined with the graph's seed (`graph.seed`) when that is set. */
@@ -28,7 +28,7 @@ const DEFAULT_GRAPH_SEED = 87654321;
  * The values are drawn on the host once, when the graph is built, and held as a constant: an
  * initializer needs one draw, and this works on every backend without a random kernel.
  */
-export function normal(shape: number[], stdev = 1.0, options: NormalOptions = {}): Tensor {
+export const normal = guarded('normal', function normal(shape: number[], stdev: number = 1.0, options: NormalOptions = {}): Tensor {
   checkKeys('normal', options, ['seed', 'name']);
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new InvalidArgumentError(`normal: shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
@@ -41,4 +41,4 @@ export function normal(shape: number[], stdev = 1.0, options: NormalOptions = {}
   const data = new Float32Array(numElements(shape));
   for (let i = 0; i < data.length; i++) data[i] = rng.nextNormal() * stdev;
   return constantTensor(new NDArray(data, shape), 'float32', options.name ?? 'normal', graph);
-}
+});

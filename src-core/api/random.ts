@@ -12,7 +12,7 @@ import type { Tensor } from '../graph/tensor';
 import { InvalidArgumentError } from '../errors';
 import * as m from './math-core';
 import type { TensorLike } from './convert';
-import { checkKeys } from './options';
+import { guarded, checkKeys } from './options';
 
 export { normal } from './normal';
 
@@ -20,10 +20,10 @@ export { normal } from './normal';
 const DEFAULT_GRAPH_SEED = 87654321;
 
 /** tf.set_random_seed(seed): the default graph's seed, combined with every random op's own seed. */
-export function set_random_seed(seed: number): void {
+export const set_random_seed = guarded('set_random_seed', function set_random_seed(seed: number): void {
   if (!Number.isSafeInteger(seed)) throw new InvalidArgumentError(`set_random_seed: seed must be an integer, got ${String(seed)}`);
   getDefaultGraph().seed = seed;
-}
+});
 
 /** (graph seed, op seed) as TF-1 combines them. */
 export function opSeeds(graph: Graph, seed?: number): { seed: number; seed2: number } {
@@ -81,10 +81,10 @@ function normalLike(fn: string, kind: 'normal' | 'truncated') {
 }
 
 /** tf.random_normal(shape, {mean=0, stddev=1, dtype, seed, name}): N(mean, stddev²), new values every run. */
-export const random_normal = normalLike('random_normal', 'normal');
+export const random_normal = guarded('random_normal', normalLike('random_normal', 'normal'));
 
 /** tf.truncated_normal(shape, {mean, stddev, dtype, seed, name}): like random_normal, redrawn beyond 2 stddev. */
-export const truncated_normal = normalLike('truncated_normal', 'truncated');
+export const truncated_normal = guarded('truncated_normal', normalLike('truncated_normal', 'truncated'));
 
 export interface RandomUniformOptions {
   minval?: TensorLike;
@@ -95,7 +95,7 @@ export interface RandomUniformOptions {
 }
 
 /** tf.random_uniform(shape, {minval=0, maxval=1, dtype, seed, name}): uniform in [minval, maxval). */
-export function random_uniform(shape: number[], minvalOrOptions?: number | RandomUniformOptions, options: RandomUniformOptions = {}): Tensor {
+export const random_uniform = guarded('random_uniform', function random_uniform(shape: number[], minvalOrOptions?: number | RandomUniformOptions, options: RandomUniformOptions = {}): Tensor {
   const opts = typeof minvalOrOptions === 'number' ? { ...options, minval: minvalOrOptions } : { ...minvalOrOptions, ...options };
   checkKeys('random_uniform', opts, ['minval', 'maxval', 'dtype', 'seed', 'name']);
   checkFloat('random_uniform', opts.dtype);
@@ -106,4 +106,4 @@ export function random_uniform(shape: number[], minvalOrOptions?: number | Rando
   if (plain) return draw;
   const range = typeof minval === 'number' && typeof maxval === 'number' ? maxval - minval : m.sub(maxval, minval);
   return affine(draw, range, minval, opts.name ?? 'random_uniform');
-}
+});

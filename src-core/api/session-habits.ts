@@ -12,7 +12,7 @@ import type { NDArray } from '../ndarray';
 import { Session, type SessionOptions } from '../session';
 import { getDefaultSession, installInteractive } from '../session-default';
 import type { FeedDict } from '../session-feeds';
-import { describeValue, optionsOf } from './options';
+import { describeValue, guarded, optionsOf } from './options';
 
 export interface EvalOptions {
   feed_dict?: FeedDict;
@@ -86,11 +86,11 @@ type Factory<A extends unknown[], T> = {
  * tf.InteractiveSession(options): a Session that makes itself the default session when created (so
  * `t.eval()` needs no session), until it closes or another InteractiveSession is made.
  */
-export const InteractiveSession = function (options?: SessionOptions): Session {
+export const InteractiveSession = guarded('InteractiveSession', function (options?: SessionOptions): Session {
   const sess = new Session(options);
   installInteractive(sess);
   return sess;
-} as unknown as Factory<[SessionOptions?], Session>;
+}) as unknown as Factory<[SessionOptions?], Session>;
 (InteractiveSession as unknown as { prototype: unknown }).prototype = Session.prototype;
 
 /** tf.get_default_session(): the session eval/run use by default, or null. */

@@ -7,7 +7,7 @@ import { NDArray, type NestedArray } from '../ndarray';
 import { numElements } from '../graph/shape';
 import * as m from './math-core';
 import { constantTensor, type TensorLike } from './convert';
-import { checkKeys, describeValue, isOptionsObject, nameOf, optionsOf, type NameOption } from './options';
+import { guarded, checkKeys, describeValue, isOptionsObject, nameOf, optionsOf, type NameOption } from './options';
 
 type Name = string | NameOption;
 
@@ -39,29 +39,29 @@ function creatorTail(fn: string, dtypeOrOptions: DType | CreatorOptions | undefi
 }
 
 /** tf.zeros(shape, dtype?, name?) or tf.zeros(shape, {dtype, name}). */
-export function zeros(shape: number[], dtypeOrOptions?: DType | CreatorOptions, name?: Name): Tensor {
+export const zeros = guarded('zeros', function zeros(shape: number[], dtypeOrOptions?: DType | CreatorOptions, name?: Name): Tensor {
   const o = creatorTail('zeros', dtypeOrOptions, name);
   return m.fill(checkShape('zeros', shape), 0, o.dtype, o.name ?? 'zeros');
-}
+});
 
 /** tf.ones(shape, dtype?, name?) or tf.ones(shape, {dtype, name}). */
-export function ones(shape: number[], dtypeOrOptions?: DType | CreatorOptions, name?: Name): Tensor {
+export const ones = guarded('ones', function ones(shape: number[], dtypeOrOptions?: DType | CreatorOptions, name?: Name): Tensor {
   const o = creatorTail('ones', dtypeOrOptions, name);
   return m.fill(checkShape('ones', shape), 1, o.dtype, o.name ?? 'ones');
-}
+});
 
 /**
  * tf.fill(dims, value, {dtype, name}): float32 unless `dtype` says otherwise (a JS number cannot say
  * whether it was written 1 or 1.0); a boolean value makes a bool tensor.
  */
-export function fill(dims: number[], value: number | boolean, nameOrOptions?: string | CreatorOptions): Tensor {
+export const fill = guarded('fill', function fill(dims: number[], value: number | boolean, nameOrOptions?: string | CreatorOptions): Tensor {
   const o = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : optionsOf<CreatorOptions>('fill', nameOrOptions, ['dtype', 'name']);
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new InvalidArgumentError(`fill: value must be a number or a boolean, got ${describeValue(value)}`);
   const dtype = checkDType('fill', o.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32'));
   const v = Number(value);
   if (dtype === 'int32' && !Number.isInteger(v)) throw new InvalidArgumentError(`fill: ${v} is not an int32 value`);
   return m.fill(checkShape('fill', dims), v, dtype, o.name);
-}
+});
 
 export interface ConstantOptions {
   dtype?: DType;
@@ -70,7 +70,7 @@ export interface ConstantOptions {
 }
 
 /** tf.constant(value, {dtype, shape, name}); a scalar value with a shape fills it, as in TF-1. */
-export function constant(value: NDArray | NestedArray, dtypeOrOptions?: DType | ConstantOptions, options: ConstantOptions = {}): Tensor {
+export const constant = guarded('constant', function constant(value: NDArray | NestedArray, dtypeOrOptions?: DType | ConstantOptions, options: ConstantOptions = {}): Tensor {
   const opts = typeof dtypeOrOptions === 'string' ? { ...options, dtype: dtypeOrOptions } : { ...dtypeOrOptions, ...options };
   checkKeys('constant', opts, ['dtype', 'shape', 'name']);
   let array = value instanceof NDArray ? value : NDArray.from(value, opts.dtype);
@@ -87,12 +87,12 @@ export function constant(value: NDArray | NestedArray, dtypeOrOptions?: DType | 
     }
   }
   return constantTensor(array, opts.dtype ?? (value instanceof NDArray ? value.dtype : array.dtype), opts.name ?? 'Const');
-}
+});
 
-export const zeros_like = (x: TensorLike, name?: Name): Tensor => m.zerosLike(x, nameOf('zeros_like', name));
-export const ones_like = (x: TensorLike, name?: Name): Tensor => m.onesLike(x, nameOf('ones_like', name));
-export const identity = (x: TensorLike, name?: Name): Tensor => m.identity(x, nameOf('identity', name));
-export const stop_gradient = (x: TensorLike, name?: Name): Tensor => m.stopGradient(x, nameOf('stop_gradient', name));
+export const zeros_like = guarded('zeros_like', (x: TensorLike, name?: Name): Tensor => m.zerosLike(x, nameOf('zeros_like', name)));
+export const ones_like = guarded('ones_like', (x: TensorLike, name?: Name): Tensor => m.onesLike(x, nameOf('ones_like', name)));
+export const identity = guarded('identity', (x: TensorLike, name?: Name): Tensor => m.identity(x, nameOf('identity', name)));
+export const stop_gradient = guarded('stop_gradient', (x: TensorLike, name?: Name): Tensor => m.stopGradient(x, nameOf('stop_gradient', name)));
 
 // ---- joining, slicing and reshaping ----
 
@@ -105,7 +105,7 @@ export interface ConcatOptions {
  * tf.concat(values, axis, name), tf.concat(values, {axis, name}) (TF >= 1.0); the pre-1.0 order
  * concat(concat_dim, values) is accepted too, since a number first cannot be a list of values.
  */
-export function concat(values: TensorLike[] | number, axisOrOptions?: number | TensorLike[] | ConcatOptions, name?: Name): Tensor {
+export const concat = guarded('concat', function concat(values: TensorLike[] | number, axisOrOptions?: number | TensorLike[] | ConcatOptions, name?: Name): Tensor {
   let list: unknown = values;
   let ax: unknown = axisOrOptions;
   let opName = nameOf('concat', name);
@@ -123,13 +123,13 @@ export function concat(values: TensorLike[] | number, axisOrOptions?: number | T
   if (!Array.isArray(list) || list.length === 0) throw new InvalidArgumentError(`concat: values must be a non-empty list of tensors, got ${describeValue(list)}`);
   if (typeof ax !== 'number' || !Number.isInteger(ax)) throw new InvalidArgumentError(`concat: axis must be an integer, got ${describeValue(ax)}`);
   return m.concat(list as TensorLike[], ax, opName ?? 'concat');
-}
+});
 
 /** tf.slice(input, begin, size): size -1 takes the rest of the dim. */
-export function slice(input: TensorLike, begin: number[], size: number[], name?: Name): Tensor {
+export const slice = guarded('slice', function slice(input: TensorLike, begin: number[], size: number[], name?: Name): Tensor {
   if (!Array.isArray(begin) || !Array.isArray(size)) throw new InvalidArgumentError('slice: begin and size must be lists of integers');
   return m.slice(input, begin, size, nameOf('slice', name) ?? 'Slice');
-}
+});
 
 export interface ExpandDimsOptions {
   axis?: number;
@@ -139,13 +139,13 @@ export interface ExpandDimsOptions {
 }
 
 /** tf.expand_dims(input, axis): a size-1 axis inserted at `axis` (negative counts from the end). */
-export function expand_dims(input: TensorLike, axisOrOptions?: number | ExpandDimsOptions, name?: string): Tensor {
+export const expand_dims = guarded('expand_dims', function expand_dims(input: TensorLike, axisOrOptions?: number | ExpandDimsOptions, name?: string): Tensor {
   const opts = typeof axisOrOptions === 'number' ? { axis: axisOrOptions, name } : { ...axisOrOptions, ...(name === undefined ? {} : { name }) };
   checkKeys('expand_dims', opts, ['axis', 'dim', 'name']);
   const axis = opts.axis ?? opts.dim;
   if (axis === undefined || !Number.isInteger(axis)) throw new InvalidArgumentError(`expand_dims: axis must be an integer, got ${String(axis)}`);
   return m.expandDims(input, axis, opts.name ?? 'ExpandDims');
-}
+});
 
 export interface SqueezeOptions {
   axis?: number | number[];
@@ -155,7 +155,7 @@ export interface SqueezeOptions {
 }
 
 /** tf.squeeze(input, axis?): removes the given size-1 axes, or every size-1 axis. */
-export function squeeze(input: TensorLike, axisOrOptions?: number | number[] | SqueezeOptions, name?: string): Tensor {
+export const squeeze = guarded('squeeze', function squeeze(input: TensorLike, axisOrOptions?: number | number[] | SqueezeOptions, name?: string): Tensor {
   const positional = typeof axisOrOptions === 'number' || Array.isArray(axisOrOptions);
   const opts: SqueezeOptions = positional ? { axis: axisOrOptions, name } : { ...axisOrOptions, ...(name === undefined ? {} : { name }) };
   checkKeys('squeeze', opts, ['axis', 'squeeze_dims', 'name']);
@@ -164,7 +164,7 @@ export function squeeze(input: TensorLike, axisOrOptions?: number | number[] | S
   const axes = chosen === undefined ? null : Array.isArray(chosen) ? [...chosen] : [chosen];
   // TF-1: an empty list means "all size-1 axes", like None.
   return m.squeeze(input, axes !== null && axes.length === 0 ? null : axes, opts.name ?? 'Squeeze');
-}
+});
 
 export interface OneHotOptions {
   on_value?: number | boolean;
@@ -175,10 +175,10 @@ export interface OneHotOptions {
 }
 
 /** tf.one_hot(indices, depth, {on_value=1, off_value=0, axis=-1, dtype=float32, name}). */
-export function one_hot(indices: TensorLike, depth: number, options: OneHotOptions = {}): Tensor {
+export const one_hot = guarded('one_hot', function one_hot(indices: TensorLike, depth: number, options: OneHotOptions = {}): Tensor {
   checkKeys('one_hot', options, ['on_value', 'off_value', 'axis', 'dtype', 'name']);
   const on = Number(options.on_value ?? 1);
   const off = Number(options.off_value ?? 0);
   const dtype = options.dtype ?? (typeof options.on_value === 'boolean' ? 'bool' : 'float32');
   return m.oneHot(indices, depth, { on_value: on, off_value: off, axis: options.axis ?? -1, dtype: checkDType('one_hot', dtype) }, options.name ?? 'one_hot');
-}
+});

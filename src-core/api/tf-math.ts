@@ -5,15 +5,16 @@ import type { Tensor } from '../graph/tensor';
 import { InvalidArgumentError } from '../errors';
 import * as m from './math-core';
 import { toTensors, type TensorLike } from './convert';
-import { checkKeys, describeValue, isOptionsObject, nameOf, optionsOf, parseReduceArgs, type NameOption, type ReduceOptions } from './options';
+import { checkKeys, describeValue, guarded, isOptionsObject, nameOf, optionsOf, parseReduceArgs, type NameOption, type ReduceOptions } from './options';
 
 type Name = string | NameOption;
 type Binary = (x: TensorLike, y: TensorLike, name?: Name) => Tensor;
 type Unary = (x: TensorLike, name?: Name) => Tensor;
 
 const binary = (fn: string, f: (a: TensorLike, b: TensorLike, name?: string) => Tensor): Binary =>
-  (x, y, name) => f(x, y, nameOf(fn, name));
-const unary = (fn: string, f: (a: TensorLike, name?: string) => Tensor): Unary => (x, name) => f(x, nameOf(fn, name));
+  guarded(fn, (x: TensorLike, y: TensorLike, name?: Name) => f(x, y, nameOf(fn, name)));
+const unary = (fn: string, f: (a: TensorLike, name?: string) => Tensor): Unary =>
+  guarded(fn, (x: TensorLike, name?: Name) => f(x, nameOf(fn, name)));
 
 export const add = binary('add', m.add);
 export const subtract = binary('subtract', m.sub);
@@ -27,12 +28,12 @@ export const minimum = binary('minimum', m.minimum);
  * is unaffected).
  */
 const comparison = (fn: string, f: (a: TensorLike, b: TensorLike, name?: string) => Tensor): Binary =>
-  (x, y, name) => {
+  guarded(fn, (x: TensorLike, y: TensorLike, name?: Name) => {
     const [a, b] = toTensors([x, y], ['x', 'y']);
     const mixed = (a.dtype === 'int32' && b.dtype === 'float32') || (a.dtype === 'float32' && b.dtype === 'int32');
     const asFloat = (t: Tensor) => (mixed && t.dtype === 'int32' ? m.cast(t, 'float32') : t);
     return f(asFloat(a), asFloat(b), nameOf(fn, name));
-  };
+  });
 
 export const equal = comparison('equal', m.equal);
 export const not_equal = comparison('not_equal', m.notEqual);
@@ -42,21 +43,21 @@ export const greater = comparison('greater', m.greater);
 export const greater_equal = comparison('greater_equal', m.greaterEqual);
 export const logical_and = binary('logical_and', m.logicalAnd);
 export const logical_or = binary('logical_or', m.logicalOr);
-export const sub = subtract;
-export const mul = multiply;
+export const sub = guarded('sub', subtract);
+export const mul = guarded('mul', multiply);
 /** TF-1's `div`: floor division on integers, like Python 2's `/`. */
 export const div = binary('div', m.div);
 
 /** TF-1's `truediv` (and `divide`): integers are divided as floats, so 7 / 2 is 3.5. */
-export function truediv(x: TensorLike, y: TensorLike, name?: Name): Tensor {
+export const truediv = guarded('truediv', function truediv(x: TensorLike, y: TensorLike, name?: Name): Tensor {
   const [a, b] = toTensors([x, y], ['x', 'y']);
   const asFloat = (t: Tensor) => (t.dtype === 'int32' ? m.cast(t, 'float32') : t);
   return m.div(asFloat(a), asFloat(b), nameOf('truediv', name));
-}
-export const divide = truediv;
+});
+export const divide = guarded('divide', truediv);
 
 export const negative = unary('negative', m.neg);
-export const neg = negative;
+export const neg = guarded('neg', negative);
 export const abs = unary('abs', m.abs);
 export const sign = unary('sign', m.sign);
 export const exp = unary('exp', m.exp);
@@ -78,17 +79,17 @@ export interface MatMulOptions {
   name?: string;
 }
 
-export function matmul(a: TensorLike, b: TensorLike, options: MatMulOptions = {}): Tensor {
+export const matmul = guarded('matmul', function matmul(a: TensorLike, b: TensorLike, options: MatMulOptions = {}): Tensor {
   checkKeys('matmul', options, ['transpose_a', 'transpose_b', 'name']);
   return m.matmul(a, b, options.transpose_a ?? false, options.transpose_b ?? false, options.name);
-}
+});
 
 type AxisArg = number | number[] | null | ReduceOptions;
 const reduction = (fn: string, f: typeof m.reduceSum) =>
-  (x: TensorLike, axisOrOptions?: AxisArg, options?: ReduceOptions): Tensor => {
+  guarded(fn, (x: TensorLike, axisOrOptions?: AxisArg, options?: ReduceOptions): Tensor => {
     const { axes, keepDims, name } = parseReduceArgs(fn, axisOrOptions, options);
     return f(x, axes, keepDims, name);
-  };
+  });
 
 export const reduce_sum = reduction('reduce_sum', m.reduceSum);
 export const reduce_mean = reduction('reduce_mean', m.reduceMean);
@@ -104,25 +105,25 @@ export interface ArgReduceOptions {
 }
 
 const argReduction = (fn: string, f: typeof m.argmax) =>
-  (x: TensorLike, axisOrOptions?: number | ArgReduceOptions, options: ArgReduceOptions = {}): Tensor => {
+  guarded(fn, (x: TensorLike, axisOrOptions?: number | ArgReduceOptions, options: ArgReduceOptions = {}): Tensor => {
     const opts = typeof axisOrOptions === 'object' ? { ...axisOrOptions, ...options } : options;
     checkKeys(fn, opts, ['axis', 'dimension', 'name']);
     const axis = typeof axisOrOptions === 'number' ? axisOrOptions : (opts.axis ?? opts.dimension ?? 0);
     return f(x, axis, opts.name);
-  };
+  });
 
 export const argmax = argReduction('argmax', m.argmax);
 export const argmin = argReduction('argmin', m.argmin);
 
-export function cast(x: TensorLike, dtype: DType, name?: Name): Tensor {
+export const cast = guarded('cast', function cast(x: TensorLike, dtype: DType, name?: Name): Tensor {
   if (!isDType(dtype)) throw new InvalidArgumentError(`cast: unknown dtype '${String(dtype)}' (use tf.float32, tf.int32 or tf.bool)`);
   return m.cast(x, dtype, nameOf('cast', name));
-}
+});
 
-export function reshape(x: TensorLike, shape: number[], name?: Name): Tensor {
+export const reshape = guarded('reshape', function reshape(x: TensorLike, shape: number[], name?: Name): Tensor {
   if (!Array.isArray(shape)) throw new InvalidArgumentError(`reshape: shape must be an array of dims, got ${String(shape)}`);
   return m.reshape(x, shape, nameOf('reshape', name));
-}
+});
 
 export interface TransposeOptions {
   perm?: number[] | null;
@@ -130,7 +131,7 @@ export interface TransposeOptions {
 }
 
 /** tf.transpose(x, perm?, name?) or tf.transpose(x, {perm, name}); no perm reverses the axes. */
-export function transpose(x: TensorLike, permOrOptions?: number[] | null | TransposeOptions, name?: Name): Tensor {
+export const transpose = guarded('transpose', function transpose(x: TensorLike, permOrOptions?: number[] | null | TransposeOptions, name?: Name): Tensor {
   let perm: unknown = permOrOptions;
   let opName = nameOf('transpose', name);
   if (isOptionsObject(permOrOptions)) {
@@ -143,4 +144,4 @@ export function transpose(x: TensorLike, permOrOptions?: number[] | null | Trans
     throw new InvalidArgumentError(`transpose: perm must be a list of integers, got ${describeValue(perm)}`);
   }
   return m.transpose(x, (perm as number[] | null | undefined) ?? null, opName);
-}
+});

@@ -8,7 +8,7 @@ import { NDArray } from '../ndarray';
 import { InvalidArgumentError } from '../errors';
 import * as m from './math-core';
 import { toTensor, type TensorLike } from './convert';
-import { checkKeys, nameOf, type NameOption } from './options';
+import { guarded, checkKeys, nameOf, type NameOption } from './options';
 import { randomTensor } from './random';
 import type { DataFormat, Padding } from '../ops/window';
 
@@ -16,11 +16,11 @@ type Name = string | NameOption;
 
 export type { DataFormat, Padding };
 
-export const relu = (x: TensorLike, name?: Name): Tensor => m.relu(x, nameOf('relu', name));
-export const sigmoid = (x: TensorLike, name?: Name): Tensor => m.sigmoid(x, nameOf('sigmoid', name));
-export const tanh = (x: TensorLike, name?: Name): Tensor => m.tanh(x, nameOf('tanh', name));
-export const softmax = (logits: TensorLike, name?: Name): Tensor => m.softmax(logits, nameOf('softmax', name));
-export const log_softmax = (logits: TensorLike, name?: Name): Tensor => m.logSoftmax(logits, nameOf('log_softmax', name));
+export const relu = guarded('nn.relu', (x: TensorLike, name?: Name): Tensor => m.relu(x, nameOf('relu', name)));
+export const sigmoid = guarded('nn.sigmoid', (x: TensorLike, name?: Name): Tensor => m.sigmoid(x, nameOf('sigmoid', name)));
+export const tanh = guarded('nn.tanh', (x: TensorLike, name?: Name): Tensor => m.tanh(x, nameOf('tanh', name)));
+export const softmax = guarded('nn.softmax', (logits: TensorLike, name?: Name): Tensor => m.softmax(logits, nameOf('softmax', name)));
+export const log_softmax = guarded('nn.log_softmax', (logits: TensorLike, name?: Name): Tensor => m.logSoftmax(logits, nameOf('log_softmax', name)));
 
 /**
  * A per-dim window argument in TF-1's 4-entry form; TF-2's shorthands are accepted too: one number
@@ -53,7 +53,7 @@ export interface Conv2DOptions {
  * TF-1's conv2d(input, filter, strides, padding, {data_format, dilations, name}): filter is HWIO
  * [KH, KW, in, out] in both formats; strides [1, sh, sw, 1] (NHWC) or [1, 1, sh, sw] (NCHW).
  */
-export function conv2d(input: TensorLike, filter: TensorLike, strides: number | number[], padding: Padding, options: Conv2DOptions = {}): Tensor {
+export const conv2d = guarded('nn.conv2d', function conv2d(input: TensorLike, filter: TensorLike, strides: number | number[], padding: Padding, options: Conv2DOptions = {}): Tensor {
   checkKeys('conv2d', options, ['data_format', 'dilations', 'use_cudnn_on_gpu', 'name']);
   const format = dataFormat('conv2d', options.data_format);
   return m.conv2d(input, filter, {
@@ -62,7 +62,7 @@ export function conv2d(input: TensorLike, filter: TensorLike, strides: number | 
     data_format: format,
     dilations: fourTuple('conv2d', 'dilations', options.dilations ?? 1, format),
   }, options.name);
-}
+});
 
 export interface PoolOptions {
   data_format?: DataFormat;
@@ -89,11 +89,11 @@ export interface BiasAddOptions {
 }
 
 /** tf.nn.bias_add(value, bias, {data_format, name}); data_format may also be given positionally. */
-export function bias_add(value: TensorLike, bias: TensorLike, formatOrOptions?: DataFormat | BiasAddOptions, name?: string): Tensor {
+export const bias_add = guarded('nn.bias_add', function bias_add(value: TensorLike, bias: TensorLike, formatOrOptions?: DataFormat | BiasAddOptions, name?: string): Tensor {
   const opts = typeof formatOrOptions === 'string' ? { data_format: formatOrOptions, name } : { ...formatOrOptions, ...(name === undefined ? {} : { name }) };
   checkKeys('bias_add', opts, ['data_format', 'name']);
   return m.biasAdd(value, bias, dataFormat('bias_add', opts.data_format), opts.name);
-}
+});
 
 export interface DropoutOptions {
   /** The mask's shape (broadcast against x); null entries take x's dim. */
@@ -109,7 +109,7 @@ export interface DropoutOptions {
  * keep_prob, scaled by 1/keep_prob: x / keep_prob * floor(keep_prob + uniform[0, 1)), as TF-1.
  * keep_prob may be a Tensor (a placeholder fed 1 for evaluation).
  */
-export function dropout(x: TensorLike, keep_prob?: TensorLike, options: DropoutOptions = {}): Tensor {
+export const dropout = guarded('nn.dropout', function dropout(x: TensorLike, keep_prob?: TensorLike, options: DropoutOptions = {}): Tensor {
   checkKeys('dropout', options, ['noise_shape', 'seed', 'name', 'rate']);
   const t = toTensor(x);
   if (t.dtype !== 'float32') throw new InvalidArgumentError(`dropout: x must be float32, got ${t.dtype}`);
@@ -128,7 +128,7 @@ export function dropout(x: TensorLike, keep_prob?: TensorLike, options: DropoutO
     const u = randomTensor('uniform', shape, options.seed, t);
     return m.mul(m.div(t, keepT), m.floor(m.add(keepT, u)));
   });
-}
+});
 
 export interface CrossEntropyOptions {
   logits: TensorLike;
@@ -161,18 +161,18 @@ function crossEntropyArgs(fn: string, first: TensorLike | CrossEntropyOptions, l
 }
 
 /** Per-example softmax cross-entropy [batch] of logits against label distributions (same shape). */
-export function softmax_cross_entropy_with_logits(logitsOrOptions: TensorLike | CrossEntropyOptions, labels?: TensorLike, name?: string): Tensor {
+export const softmax_cross_entropy_with_logits = guarded('nn.softmax_cross_entropy_with_logits', function softmax_cross_entropy_with_logits(logitsOrOptions: TensorLike | CrossEntropyOptions, labels?: TensorLike, name?: string): Tensor {
   const args = crossEntropyArgs('softmax_cross_entropy_with_logits', logitsOrOptions, labels, name);
   return m.softmaxCrossEntropy(args.logits, args.labels, args.name);
-}
+});
 
 /** Per-example softmax cross-entropy of logits against class indices (int32, or whole float32 values). */
-export function sparse_softmax_cross_entropy_with_logits(logitsOrOptions: TensorLike | CrossEntropyOptions, labels?: TensorLike, name?: string): Tensor {
+export const sparse_softmax_cross_entropy_with_logits = guarded('nn.sparse_softmax_cross_entropy_with_logits', function sparse_softmax_cross_entropy_with_logits(logitsOrOptions: TensorLike | CrossEntropyOptions, labels?: TensorLike, name?: string): Tensor {
   const args = crossEntropyArgs('sparse_softmax_cross_entropy_with_logits', logitsOrOptions, labels, name);
   return m.sparseSoftmaxCrossEntropy(args.logits, args.labels, args.name);
-}
+});
 
 /** tf.nn.l2_loss(t) = sum(t²) / 2, a scalar. */
-export function l2_loss(t: TensorLike, name?: Name): Tensor {
+export const l2_loss = guarded('nn.l2_loss', function l2_loss(t: TensorLike, name?: Name): Tensor {
   return m.mul(m.reduceSum(m.square(t)), 0.5, nameOf('l2_loss', name) ?? 'L2Loss');
-}
+});

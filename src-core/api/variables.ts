@@ -8,7 +8,7 @@ import { Tensor } from '../graph/tensor';
 import { InvalidArgumentError } from '../errors';
 import { Assign, NoOp, Placeholder, VariableV2, type DimSource } from '../ops/state';
 import { toTensor, type TensorLike } from './convert';
-import { checkKeys, describeValue, isOptionsObject, optionsOf } from './options';
+import { guarded, checkKeys, describeValue, isOptionsObject, optionsOf } from './options';
 
 export const GLOBAL_VARIABLES = 'variables';
 export const TRAINABLE_VARIABLES = 'trainable_variables';
@@ -22,7 +22,7 @@ export interface PlaceholderOptions {
  * tf.placeholder(dtype, shape?, name?) or tf.placeholder(dtype, {shape, name}): shape dims may be null;
  * no shape means unknown rank.
  */
-export function placeholder(dtype: DType, shapeOrOptions?: Shape | PlaceholderOptions, nameOrOptions?: string | PlaceholderOptions): Tensor {
+export const placeholder = guarded('placeholder', function placeholder(dtype: DType, shapeOrOptions?: Shape | PlaceholderOptions, nameOrOptions?: string | PlaceholderOptions): Tensor {
   if (!isDType(dtype)) throw new InvalidArgumentError(`placeholder: unknown dtype ${describeValue(dtype)} (use tf.float32, tf.int32 or tf.bool)`);
   let shape: unknown = shapeOrOptions;
   let opts: Partial<PlaceholderOptions>;
@@ -39,7 +39,7 @@ export function placeholder(dtype: DType, shapeOrOptions?: Shape | PlaceholderOp
   if (opts.name !== undefined && typeof opts.name !== 'string') throw new InvalidArgumentError(`placeholder: name must be a string, got ${describeValue(opts.name)}`);
   const s = shape === undefined || shape === null ? null : [...(shape as Dim[])];
   return getDefaultGraph().createOp(Placeholder, [], { dtype, shape: s }, { name: opts.name ?? 'Placeholder' }).outputs[0];
-}
+});
 
 export interface VariableOptions {
   name?: string;
@@ -136,26 +136,26 @@ type VariableFactory = {
 };
 
 /** tf.Variable(initial, {name, trainable}) — callable with or without `new`. */
-export const VariableFn = function (this: unknown, initial: TensorLike, options?: VariableOptions): Variable {
+export const VariableFn = guarded('Variable', function (this: unknown, initial: TensorLike, options?: VariableOptions): Variable {
   return createVariable(initial, options);
-} as unknown as VariableFactory;
+}) as unknown as VariableFactory;
 
 export interface AssignOptions {
   name?: string;
 }
 
 /** assign(ref, value): a tensor whose value is the variable's new value once it runs. */
-export function assign(ref: Tensor, value: TensorLike, options: AssignOptions = {}): Tensor {
+export const assign = guarded('assign', function assign(ref: Tensor, value: TensorLike, options: AssignOptions = {}): Tensor {
   checkKeys('assign', options, ['name']);
   if (!(ref instanceof Tensor) || ref.op.type !== 'VariableV2') {
     throw new InvalidArgumentError(`assign: the first argument must be a Variable, got ${String(ref)}`);
   }
   const v = toTensor(value, ref.dtype, ref.graph, 'value');
   return ref.graph.createOp(Assign, [ref, v], {}, { name: options.name ?? 'Assign' }).outputs[0];
-}
+});
 
 /** An op that runs all of `inputs` (tensors or ops) and outputs nothing. */
-export function group(...inputs: (Tensor | Operation | (Tensor | Operation)[])[]): Operation {
+export const group = guarded('group', function group(...inputs: (Tensor | Operation | (Tensor | Operation)[])[]): Operation {
   const flat = inputs.flat();
   let name: string | undefined;
   const last = flat[flat.length - 1] as unknown;
@@ -166,24 +166,24 @@ export function group(...inputs: (Tensor | Operation | (Tensor | Operation)[])[]
   const deps = flat.map((x) => (x instanceof Tensor ? x.op : x));
   const graph = deps.length > 0 ? deps[0].graph : getDefaultGraph();
   return graph.createOp(NoOp, [], {}, { name: name ?? 'group_deps', controlInputs: deps });
-}
+});
 
-export function global_variables(graph: Graph = getDefaultGraph()): Variable[] {
+export const global_variables = guarded('global_variables', function global_variables(graph: Graph = getDefaultGraph()): Variable[] {
   return graph.getCollection<Variable>(GLOBAL_VARIABLES);
-}
+});
 
-export function trainable_variables(graph: Graph = getDefaultGraph()): Variable[] {
+export const trainable_variables = guarded('trainable_variables', function trainable_variables(graph: Graph = getDefaultGraph()): Variable[] {
   return graph.getCollection<Variable>(TRAINABLE_VARIABLES);
-}
+});
 
-export function variables_initializer(vars: Variable[], name = 'init'): Operation {
+export const variables_initializer = guarded('variables_initializer', function variables_initializer(vars: Variable[], name: string = 'init'): Operation {
   const graph = vars.length > 0 ? vars[0].graph : getDefaultGraph();
   return graph.createOp(NoOp, [], {}, { name, controlInputs: vars.map((v) => v.initializer) });
-}
+});
 
 /** Initialises every variable of the default graph created so far. */
-export function global_variables_initializer(): Operation {
+export const global_variables_initializer = guarded('global_variables_initializer', function global_variables_initializer(): Operation {
   return variables_initializer(global_variables());
-}
+});
 
-export const initialize_all_variables = global_variables_initializer;
+export const initialize_all_variables = guarded('initialize_all_variables', global_variables_initializer);
