@@ -103,8 +103,9 @@ describe.skipIf(skipReason !== null)('the npm package, packed and installed into
     const info = JSON.parse((await run(bin, ['info', '--json'], { cwd: app, timeout: 60_000 })).stdout) as { backends: { name: string; available: boolean }[] };
     expect(info.backends.find((b) => b.name === 'wasm')?.available).toBe(true);
     await expect(run(bin, ['train', '--stepz', '3'], { cwd: app, timeout: 60_000 })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--stepz'") });
-    // The app is not in the package: studio and bench say so (exit 1) rather than fail obscurely.
+    // The app and the bench are not in the package: studio and bench say so (exit 1) rather than fail obscurely.
     await expect(run(bin, ['studio', '--web'], { cwd: app, timeout: 60_000 })).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/studio runs from a checkout/) });
+    await expect(run(bin, ['bench', '--quick'], { cwd: app, timeout: 60_000 })).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/bench runs from a checkout/) });
   }, 120_000);
 
   it('a Vite page importing the package builds, and runs on cpu and wasm in headless Chromium', async () => {
