@@ -47,8 +47,11 @@ const softplusOf = (x: Tensor) => m.add(m.relu(x), log1p(m.exp(negAbs(x))));
 const positivePart = (x: Tensor) => m.maximum(x, 0);
 const negativePart = (x: Tensor) => m.sub(m.exp(m.minimum(0, x)), 1);
 
-/** tf.nn.relu6: min(max(x, 0), 6). */
-export const relu6 = scoped('relu6', 'Relu6', (x) => m.minimum(m.relu(x), 6));
+/**
+ * tf.nn.relu6: min(max(x, 0), 6). The constant goes first: minimum routes a tie's gradient to its first
+ * operand, so at exactly 6 the gradient is 0, as TF-1's Relu6Grad gives (0 < x < 6).
+ */
+export const relu6 = scoped('relu6', 'Relu6', (x) => m.minimum(6, m.relu(x)));
 /** tf.nn.elu: x where x > 0, else exp(x) - 1. */
 export const elu = scoped('elu', 'Elu', (x) => m.add(positivePart(x), negativePart(x)));
 

@@ -70,6 +70,15 @@ describe('activations', () => {
     });
   });
 
+  it("takes TF-1's relu6'(6) = 0 at the upper kink", () => {
+    inGraph((graph) => {
+      const x = tf.placeholder('float32', [3]);
+      const g = tf.gradients(tf.reduce_sum(tf.nn.relu6(x)), x)[0] as Tensor;
+      const [got] = runCpu(graph, [g], [[x, ndarray(Float32Array.of(5.5, 6, 6.5), [3])]]);
+      expectNear(got.data, [1, 0, 0], 0, 0, "relu6' around 6");
+    });
+  });
+
   it('softplus is stable: no overflow far above 0, and exp(x) accuracy far below it', () => {
     inGraph((graph) => {
       const xs = [-1e4, -100, -30, -20, -1e-3, 1e-3, 20, 30, 88, 100, 1e4];
