@@ -55,6 +55,12 @@ describe('renderer stores tell the truth', () => {
     training.initialize(info);
     expect(info.backends).toContain(info.defaultBackend);
     expect(training.config.backend).toBe(info.defaultBackend);
+    // Before the host answered there was no backend to start on: Start is refused on the field, nothing sent.
+    setActivePinia(createPinia());
+    const early = useTrainingStore();
+    expect(await early.start()).toBe(false);
+    expect(early.fieldErrors).toEqual({ backend: 'Choose a backend' });
+    expect(client.sent.get('train:start')).toBeUndefined();
     expect(info.unavailableBackends.every((u) => !info.backends.includes(u.backend) && u.reason.length > 0)).toBe(true);
 
     // A page that finds a session loaded shows that session's backend, not the default.

@@ -27,7 +27,7 @@ describe('renderer stores over the real engine (in-process transport)', () => {
     const info = await app.load();
     expect(info.models.map((m) => m.name)).toContain('softmax');
     expect(info.backends).toContain('cpu');
-    training.subscribe(info.progress);
+    training.initialize(info);
     Object.assign(training.config, { epochs: 1, steps: 600 });
     await training.start();
     await until(() => training.loss.length > 1);
@@ -46,7 +46,7 @@ describe('renderer stores over the real engine (in-process transport)', () => {
 
   it('draw: predicts a real digit, with saliency, and grows the user set', async () => {
     const training = useTrainingStore();
-    training.subscribe(null);
+    training.initialize(await useAppStore().load());
     Object.assign(training.config, { steps: 300 });
     await training.start();
     await until(() => training.progress?.state === 'finished');

@@ -21,7 +21,8 @@ export function isActive(state: Progress['state'] | undefined): boolean {
 }
 
 export const useTrainingStore = defineStore('training', () => {
-  const config = reactive<TrainConfig>({ model: 'softmax', backend: 'cpu', dataDir: null, optimizer: 'sgd', learningRate: 0.5, batchSize: 100, epochs: 5, steps: null });
+  // No backend until the host names the fastest one here (initialize): a guess would train on it.
+  const config = reactive<TrainConfig>({ model: 'softmax', backend: '', dataDir: null, optimizer: 'sgd', learningRate: 0.5, batchSize: 100, epochs: 5, steps: null });
   const progress = ref<Progress | null>(null);
   const loss = shallowRef<Point[]>([]);
   const accuracy = shallowRef<Point[]>([]);
