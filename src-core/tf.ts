@@ -57,6 +57,14 @@ export const nn = {
   avg_pool: convLayers.avg_pool,
 };
 export { infer_variable_shapes } from './api/infer-variable-shapes';
+export { variable_scope, get_variable, get_variable_scope, AUTO_REUSE, VariableScope, type VariableScopeOptions, type GetVariableOptions } from './api/variable-scope';
+export {
+  zeros_initializer, ones_initializer, constant_initializer, random_normal_initializer, truncated_normal_initializer,
+  random_uniform_initializer, glorot_uniform_initializer, type Initializer,
+} from './api/initializers';
+export { GraphKeys, get_collection, add_to_collection } from './api/collections';
+/** tf.layers: TF-1's functional layers (dense, conv2d, pooling, dropout, flatten, batch_normalization). */
+export * as layers from './api/tf-layers';
 export { normal } from './api/normal';
 
 export const float32 = 'float32' as const;

@@ -77,6 +77,23 @@ export class Graph {
     }
   }
 
+  /**
+   * Runs `fn` with the name scope set to exactly `prefix` ('' for the root) and no control dependencies:
+   * TF-1's `init_scope`, so variables and optimizer state get their own names (`scope/w`, `w/Adam`) and
+   * never wait on the ops (update_ops) that happen to surround their creation.
+   */
+  stateScope<T>(prefix: string, fn: () => T): T {
+    const savedScopes = this.scopeStack.splice(0);
+    const savedControl = this.controlStack.splice(0);
+    if (prefix !== '') this.scopeStack.push(prefix);
+    try {
+      return fn();
+    } finally {
+      this.scopeStack.splice(0, this.scopeStack.length, ...savedScopes);
+      this.controlStack.splice(0, this.controlStack.length, ...savedControl);
+    }
+  }
+
   /** Ops created inside `fn` run only after `deps` (TF-1's `control_dependencies`). */
   controlDependencies<T>(deps: Operation[], fn: () => T): T {
     this.controlStack.push(deps);

@@ -6,10 +6,13 @@ import { Tensor } from '../../graph/tensor';
 import { Adam, type AdamOptions } from './adam';
 import { GradientDescent, type GradientDescentOptions } from './gradient-descent';
 import { Momentum, type MomentumOptions } from './momentum';
+import { RMSProp, type RMSPropOptions } from './rmsprop';
+import { Adagrad, type AdagradOptions } from './adagrad';
 import { Saver as SaverClass, type SaverOptions } from '../saver';
 
 export { Optimizer, type GradAndVar, type MinimizeOptions, type ComputeGradientsOptions, type ApplyGradientsOptions } from './optimizer';
-export type { AdamOptions, GradientDescentOptions, MomentumOptions, SaverOptions };
+export type { AdamOptions, GradientDescentOptions, MomentumOptions, SaverOptions, RMSPropOptions, AdagradOptions };
+export { exponential_decay, get_global_step, get_or_create_global_step, type ExponentialDecayOptions } from './learning-rate-decay';
 
 type Factory<A extends unknown[], T> = {
   (...args: A): T;
@@ -39,6 +42,18 @@ export const AdamOptimizer = factory(Adam, (learning_rate?: number | Tensor | Ad
     ? new Adam(undefined, { ...learning_rate, ...options })
     : new Adam(learning_rate, options));
 export type AdamOptimizer = Adam;
+/** RMSPropOptimizer(learning_rate, {decay, momentum, epsilon, centered, name}) or RMSPropOptimizer({learning_rate, ...}). */
+export const RMSPropOptimizer = factory(RMSProp, (learning_rate: number | Tensor | RMSPropOptions, options?: RMSPropOptions) =>
+  typeof learning_rate === 'object' && !(learning_rate instanceof Tensor)
+    ? new RMSProp(undefined, { ...learning_rate, ...options })
+    : new RMSProp(learning_rate, options));
+export type RMSPropOptimizer = RMSProp;
+/** AdagradOptimizer(learning_rate, {initial_accumulator_value, name}) or AdagradOptimizer({learning_rate, ...}). */
+export const AdagradOptimizer = factory(Adagrad, (learning_rate: number | Tensor | AdagradOptions, options?: AdagradOptions) =>
+  typeof learning_rate === 'object' && !(learning_rate instanceof Tensor)
+    ? new Adagrad(undefined, { ...learning_rate, ...options })
+    : new Adagrad(learning_rate, options));
+export type AdagradOptimizer = Adagrad;
 
 export const Saver = factory(SaverClass, (options?: ConstructorParameters<typeof SaverClass>[0]) => new SaverClass(options));
 export type Saver = SaverClass;

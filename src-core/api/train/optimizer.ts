@@ -71,8 +71,9 @@ export abstract class Optimizer {
     }
     const graph = live[0][1].graph;
     const name = options.name ?? this.name;
-    // State first, outside any scope, so slots get TF's names (`W/Adam`).
-    this.createState(graph, live.map(([, v]) => v));
+    // State first, outside any name scope or control dependency, so slots get TF's names (`W/Adam`)
+    // and their initializers never run the update ops a caller wrapped minimize in.
+    graph.stateScope('', () => this.createState(graph, live.map(([, v]) => v)));
     const updates = graph.nameScope(`${name}/update`, () => {
       this.prepare(graph);
       const applied = live.map(([g, v]) => this.applyDense(g, v).op);
