@@ -101,9 +101,10 @@ export function exportOnnx(options: OnnxExportOptions): Uint8Array {
     b.reserve(n);
   }
   const names = new Map<Tensor, string>([[input, inputName]]);
+  const constants = new Map<Operation, NDArray>();
   for (const [t, value] of options.constants ?? []) {
     if (t.op.type !== 'Placeholder') throw new InvalidArgumentError(`ONNX export: constants are for placeholders; '${t.name}' is a ${t.op.type}`);
-    names.set(t, b.floatInitializer(t.op.name, value.shape, floatData(`the value of placeholder '${t.op.name}'`, value, t.shape)));
+    constants.set(t.op, value);
   }
 
   for (const op of inferenceOps(Object.values(options.outputs), new Set(names.keys()))) {
@@ -117,6 +118,10 @@ export function exportOnnx(options: OnnxExportOptions): Uint8Array {
       outs = [b.floatInitializer(op.name, value.shape, floatData(`Variable '${op.name}'`, value, op.outputs[0].shape))];
     } else if (op.type === 'Const') {
       outs = [constValue(op, b)];
+    } else if (op.type === 'Placeholder' && constants.has(op)) {
+      // Only when the outputs read it: a keep_prob that only fed a dropout (now an Identity) stays out.
+      const value = constants.get(op) as NDArray;
+      outs = [b.floatInitializer(op.name, value.shape, floatData(`the value of placeholder '${op.name}'`, value, op.outputs[0].shape))];
     } else if (op.type === 'Placeholder') {
       throw new InvalidArgumentError(
         `ONNX export: the outputs read placeholder '${op.name}' besides the input '${inputName}'; give its value in 'constants' (e.g. keep_prob = 1)`,
