@@ -542,7 +542,7 @@ const nnOps: OpSpec[] = [
   {
     name: 'nn.conv2d', theirs: 'conv2d (NHWC)', tol: 1,
     plan: (rng, x) => {
-      if (x.shape.length !== 4 || bound(x) > 10) return null;
+      if (x.shape.length !== 4 || x.shape[1] < 2 || x.shape[2] < 2 || bound(x) > 10) return null;
       const [n, h, w, c] = x.shape;
       const kh = randInt(rng, 1, Math.min(3, h));
       const kw = randInt(rng, 1, Math.min(3, w));
@@ -561,9 +561,10 @@ const nnOps: OpSpec[] = [
   ...(['max_pool', 'avg_pool'] as const).map((kind): OpSpec => ({
     name: `nn.${kind}`, theirs: kind === 'max_pool' ? 'maxPool (no ties)' : 'avgPool', tol: 1,
     plan: (rng, x) => {
-      if (x.shape.length !== 4 || (kind === 'max_pool' && !x.generic)) return null;
+      // Windows of 2 or 3: a 1x1 window is a strided copy, and SAME padding only appears with k >= 2.
+      if (x.shape.length !== 4 || x.shape[1] < 2 || x.shape[2] < 2 || (kind === 'max_pool' && !x.generic)) return null;
       const [n, h, w, c] = x.shape;
-      const k = randInt(rng, 1, Math.min(3, h, w));
+      const k = randInt(rng, 2, Math.min(3, h, w));
       const s = randInt(rng, 1, 2);
       const padding = pick(rng, ['SAME', 'VALID'] as const);
       const size = (d: number) => (padding === 'SAME' ? Math.ceil(d / s) : Math.ceil((d - k + 1) / s));
