@@ -159,10 +159,13 @@ export const group = guarded('group', function group(...inputs: (Tensor | Operat
   const flat = inputs.flat();
   let name: string | undefined;
   const last = flat[flat.length - 1] as unknown;
-  if (last !== undefined && !(last instanceof Tensor) && !(last instanceof Operation) && typeof last === 'object') {
+  if (isOptionsObject(last)) {
+    checkKeys('group', last, ['name']);
     name = (last as { name?: string }).name;
     flat.pop();
   }
+  const bad = flat.findIndex((x) => !(x instanceof Tensor) && !(x instanceof Operation));
+  if (bad >= 0) throw new InvalidArgumentError(`group: expected Tensors or Operations (and a trailing {name}), got ${describeValue(flat[bad])}`);
   const deps = flat.map((x) => (x instanceof Tensor ? x.op : x));
   const graph = deps.length > 0 ? deps[0].graph : getDefaultGraph();
   return graph.createOp(NoOp, [], {}, { name: name ?? 'group_deps', controlInputs: deps });

@@ -187,6 +187,20 @@ describe('feed_dict with a JS computed key', () => {
     const sess = tf.Session({ backend: 'cpu' });
     expect(sess.runSync(y, { feed_dict: { [x.name]: [[1, 2]] } }).item()).toBe(3);
     expect(sess.runSync(y, { feed_dict: { [`${x}`]: [[1, 2], [3, 4]] } }).item()).toBe(10);
+    // What a JS program writes (TypeScript only allows string keys, hence the directive).
+    // @ts-expect-error a Tensor as a computed key
+    expect(sess.runSync(y, { feed_dict: { [x]: [[5, 5]] } }).item()).toBe(10);
     sess.close();
+  });
+});
+
+describe('unknown option keys', () => {
+  it('are refused by every options-taking function, naming it and the accepted keys', () => {
+    const x = tf.constant([[1, 2]]);
+    expect(() => tf.group(x, { nmae: 'g' } as never)).toThrow(/group: unknown option 'nmae' \(accepted: name\)/);
+    expect(() => tf.reduce_sum(x, { axes: 1 } as never)).toThrow(/reduce_sum: unknown option 'axes'/);
+    expect(() => tf.zeros([2], { dtyp: 'int32' } as never)).toThrow(/zeros: unknown option 'dtyp' \(accepted: dtype, name\)/);
+    expect(() => tf.Session({ backnd: 'cpu' } as never)).toThrow(/Session: unknown option 'backnd'/);
+    expect(() => tf.nn.dropout(x, 0.5, { sed: 1 } as never)).toThrow(/dropout: unknown option 'sed'/);
   });
 });
