@@ -128,7 +128,8 @@ export function describeGraph(g: RandomGraph): string {
     if (n.kind === 'input') return `  v${i} = input [${n.shape}] in [${g.info[i].lo}, ${g.info[i].hi}]`;
     const [x, ...rest] = n.operands;
     const call = n.planned.label.replace(/\bx\b/, `v${x}`).replace(/\by\b/, rest.length > 0 ? `v${rest[0]}` : 'y');
-    const extra = rest.length > 1 ? ` (operands ${n.operands.map((o) => `v${o}`).join(', ')})` : '';
+    // Labels name a second operand y; filters, biases and batch-norm parameters are listed here.
+    const extra = rest.length > 0 && !/\by\b/.test(n.planned.label) ? ` with ${rest.map((o) => `v${o}`).join(', ')}` : rest.length > 1 ? ` (operands ${n.operands.map((o) => `v${o}`).join(', ')})` : '';
     return `  v${i} = ${call}${extra}  -> [${n.planned.shape}]`;
   });
   return [`seed ${g.seed}, focus ${g.focus} (replay: DIFFERENTIAL_REPLAY=${g.seed}:${g.focus}):`, ...lines, `  loss = reduce_sum(square(v${g.output}))`].join('\n');
