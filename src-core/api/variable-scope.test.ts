@@ -100,6 +100,9 @@ describe('tf.variable_scope and tf.get_variable', () => {
     expect(() => tf.variable_scope('x', { reuse: 'yes' } as never, () => 1)).toThrow(/variable_scope: reuse must be/);
     tf.add(1, 2, 'taken');
     expect(() => tf.get_variable('taken', [1])).toThrow(/an op of that name already exists/);
+    tf.name_scope('scoped', () => tf.add(1, 2));
+    expect(() => tf.get_variable('scoped', [1])).toThrow(/Variable scoped: the name is taken by a name scope/);
+    expect(tf.global_variables().map((v) => v.op.name)).toEqual(['v', 'c']);
   });
 
   it('uses the scope initializer, else Glorot uniform for floats and zeros for int32', async () => {

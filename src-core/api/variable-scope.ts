@@ -218,11 +218,18 @@ export const get_variable = guarded('get_variable', function get_variable(name: 
   if (graph.hasOperation(fullName)) {
     throw new InvalidArgumentError(`${fn}: cannot create Variable ${fullName}: an op of that name already exists in the graph (not made by get_variable)`);
   }
+  if (graph.operations.some((op) => op.name.startsWith(`${fullName}/`))) {
+    throw new InvalidArgumentError(`${fn}: cannot create Variable ${fullName}: the name is taken by a name scope`);
+  }
   const dtype = opts.dtype ?? scope.dtype ?? 'float32';
   const initial = graph.stateScope(`${fullName}/Initializer`, () => initialValue(fullName, opts.initializer, scope, shape, dtype, graph));
   const slash = fullName.lastIndexOf('/');
   const variable = graph.stateScope(slash < 0 ? '' : fullName.slice(0, slash), () =>
     VariableFn(initial, { name: fullName.slice(slash + 1), trainable: opts.trainable ?? true, dtype }));
+  // A name scope of the same name (tf.name_scope('w')) takes the name without being an op.
+  if (variable.op.name !== fullName) {
+    throw new InvalidArgumentError(`${fn}: cannot create Variable ${fullName}: the name is taken by a name scope (it would become ${variable.op.name})`);
+  }
   state.store.set(fullName, variable);
   return variable;
 });
