@@ -6,6 +6,9 @@ import { infoCommand, INFO_USAGE } from './commands/info';
 import { BENCH_USAGE } from '../bench/options';
 import { studioCommand, STUDIO_USAGE } from './commands/studio';
 import { explainCommand, EXPLAIN_USAGE } from './commands/explain';
+import { exportCommand, EXPORT_USAGE } from './commands/export';
+import { evalCommand, EVAL_USAGE } from './commands/eval';
+import { predictCommand, PREDICT_USAGE } from './commands/predict';
 import { runBench } from './bench-launch';
 import { packageInfo } from './version';
 import { UnavailableError } from '../src-core/errors';
@@ -31,6 +34,9 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   studio: { summary: 'start tinyflow studio in a browser (--web)', usage: STUDIO_USAGE, run: studioFromCheckout },
   bench: { summary: 'time our backends against TF.js and numpy on the same workloads', usage: BENCH_USAGE, run: runBench },
   explain: { summary: "print the compiled plan of a model's training step (passes, kernels, buffers, memory)", usage: EXPLAIN_USAGE, run: explainCommand },
+  export: { summary: "write a checkpoint's model as ONNX (opset 17) for onnxruntime, Netron and other tools", usage: EXPORT_USAGE, run: exportCommand },
+  eval: { summary: "a checkpoint's test accuracy and confusion matrix", usage: EVAL_USAGE, run: evalCommand },
+  predict: { summary: "a checkpoint's class probabilities for PNG or JPEG images", usage: PREDICT_USAGE, run: predictCommand },
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
@@ -48,6 +54,6 @@ export function overview(): string {
     '  -V, --version     the version',
     '  --json            (on every command) print the result, or the error, as JSON on stdout',
     '',
-    'exit codes: 0 done, 1 failed, 2 usage error (unknown command or option, bad value)',
+    'exit codes: 0 done, 1 failed, 2 usage error (unknown command or option, bad value), 130 stopped by Ctrl-C',
   ].join('\n');
 }
