@@ -31,7 +31,8 @@ describe('tinyflow --help, <command> --help, --version', () => {
       expect(code).toBe(0);
       expect(err).toBe('');
       expect(out).toMatch(/^usage: tinyflow <command> \[options\]/);
-      for (const name of COMMAND_NAMES) expect(out).toContain(`  ${name.padEnd(7)}  ${COMMANDS[name]!.summary}`);
+      const width = Math.max(...COMMAND_NAMES.map((n) => n.length));
+      for (const name of COMMAND_NAMES) expect(out).toContain(`  ${name.padEnd(width)}  ${COMMANDS[name]!.summary}`);
       expect(out).toMatch(/exit codes: 0 done, 1 failed, 2 usage error/);
     }
   });
@@ -59,7 +60,8 @@ describe('tinyflow usage errors: exit 2, naming the mistake, with the usage', ()
     const { code, out, err } = await cli(['trian', '--steps', '5']);
     expect(code).toBe(2);
     expect(out).toBe('');
-    expect(err).toMatch(/^tinyflow: unknown command 'trian' \(commands: train, info, studio, bench, explain\)\n\nusage: tinyflow <command>/);
+    expect(err.startsWith(`tinyflow: unknown command 'trian' (commands: ${COMMAND_NAMES.join(', ')})\n\nusage: tinyflow <command>`)).toBe(true);
+    expect(COMMAND_NAMES).toEqual(expect.arrayContaining(['train', 'info', 'studio', 'bench', 'explain']));
   });
 
   it('an unknown option before the command, and `help` of an unknown command', async () => {
