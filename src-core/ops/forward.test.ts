@@ -715,6 +715,7 @@ describe('constants and fills vs reference', () => {
           const [z, o, f, zl, ol] = checkGraph(g, fetches, [[x, xv]], EXACT);
           // A JS number cannot say 1 or 1.0: fill is float32 unless a dtype is given (../shared/API.md).
           const fillDType: DType = 'float32';
+          expect(tf.fill(shape, Math.round(value), { dtype: 'int32' }).dtype).toBe('int32');
           expect(f.dtype).toBe(fillDType);
           expect([z, o, zl, ol].map((a) => a.dtype)).toEqual([dtype, dtype, dtype, dtype]);
           for (const a of [z, o, f, zl, ol]) expectShape(a.shape, shape, 'fill shape');
@@ -722,7 +723,7 @@ describe('constants and fills vs reference', () => {
           expect(Array.from(o.data).every((v) => v === 1)).toBe(true);
           expect(Array.from(zl.data).every((v) => v === 0)).toBe(true);
           expect(Array.from(ol.data).every((v) => v === 1)).toBe(true);
-          const stored = fillDType === 'int32' ? value : Math.fround(value);
+          const stored = Math.fround(value);
           expect(Array.from(f.data).every((v) => v === stored)).toBe(true);
         });
       });
