@@ -4,13 +4,15 @@
  * and optimizer. Plain JavaScript syntax only, so the text also evaluates as it stands (tested).
  * Pure: the renderer may import this module.
  */
-import type { OptimizerName } from './optimizer-choice';
-import { layerShapes, modelSpec, type Init, type LayerSpec, type ModelSpec } from './spec';
+import type { OptimizerName } from './optimizer-names';
+import { DEFAULT_NUM_CLASSES, layerShapes, modelSpec, withClasses, type Init, type LayerSpec, type ModelSpec } from './spec';
 
 export interface CodeOptions {
   /** Default: the model's own. */
   optimizer?: OptimizerName;
   learningRate?: number;
+  /** The data set's class count (default 10): the output layer's units and the labels' width. */
+  numClasses?: number;
 }
 
 const OPTIMIZERS: Record<OptimizerName, (lr: string) => string> = {
@@ -88,8 +90,10 @@ function layersCode(spec: ModelSpec): string[] {
 
 /** The model's code, or null for a name that is not in the zoo. */
 export function modelCode(name: string, options: CodeOptions = {}): string | null {
-  const spec = modelSpec(name);
-  if (spec === undefined) return null;
+  const zooSpec = modelSpec(name);
+  if (zooSpec === undefined) return null;
+  const numClasses = options.numClasses ?? DEFAULT_NUM_CLASSES;
+  const spec = withClasses(zooSpec, numClasses);
   const optimizer = options.optimizer ?? spec.defaultOptimizer;
   const learningRate = options.learningRate ?? spec.defaultLearningRate;
   const seedUpdate = spec.loss === 'seed' && optimizer === 'sgd';
@@ -103,7 +107,7 @@ export function modelCode(name: string, options: CodeOptions = {}): string | nul
     'let h = x;',
     ...layersCode(spec),
     'const logits = h;',
-    "const y_ = tf.placeholder(tf.float32, [null, 10], 'labels');",
+    `const y_ = tf.placeholder(tf.float32, [null, ${numClasses}], 'labels');`,
     ...(spec.loss === 'seed'
       ? ['const y = tf.nn.softmax(logits);', 'const loss = tf.reduce_mean(tf.negative(tf.reduce_sum(tf.multiply(y_, tf.log(y)), { reduction_indices: [1] })));']
       : ['const loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits({ logits, labels: y_ }));']),

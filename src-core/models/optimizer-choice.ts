@@ -2,8 +2,9 @@
 import { InvalidArgumentError } from '../errors';
 import { AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer, type Optimizer } from '../api/train';
 
-export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam'] as const;
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+import { OPTIMIZER_NAMES, type OptimizerName } from './optimizer-names';
+
+export { OPTIMIZER_NAMES, type OptimizerName };
 
 /** Momentum's coefficient for `momentum` (the usual 0.9). */
 export const MOMENTUM = 0.9;

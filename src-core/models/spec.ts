@@ -5,7 +5,7 @@
  * arithmetic (its one import is a type): the renderer may import this module.
  */
 
-import type { OptimizerName } from './optimizer-choice';
+import type { OptimizerName } from './optimizer-names';
 
 /** How a TF-1 style Variable starts. */
 export type Init = { kind: 'zeros' } | { kind: 'truncated_normal'; stddev: number } | { kind: 'constant'; value: number };
@@ -107,6 +107,20 @@ export const MODEL_SPECS: Record<string, ModelSpec> = {
 /** The spec of a zoo model by name; own properties only ('constructor' is not a model). */
 export function modelSpec(name: string): ModelSpec | undefined {
   return Object.hasOwn(MODEL_SPECS, name) ? MODEL_SPECS[name] : undefined;
+}
+
+/** MNIST's class count: every zoo spec is written with this many outputs. */
+export const DEFAULT_NUM_CLASSES = 10;
+
+/**
+ * The spec with its output layer (the last dense or linear layer) sized for `numClasses`: the class count
+ * comes from the data set, the zoo's specs are written for MNIST's 10.
+ */
+export function withClasses(spec: ModelSpec, numClasses: number): ModelSpec {
+  if (!Number.isSafeInteger(numClasses) || numClasses < 2) throw new RangeError(`numClasses must be an integer of at least 2, got ${String(numClasses)}`);
+  if (numClasses === DEFAULT_NUM_CLASSES) return spec;
+  const last = spec.layers.map((l) => l.kind === 'dense' || l.kind === 'linear').lastIndexOf(true);
+  return { ...spec, layers: spec.layers.map((layer, i) => (i === last && (layer.kind === 'dense' || layer.kind === 'linear') ? { ...layer, units: numClasses } : layer)) };
 }
 
 /**
