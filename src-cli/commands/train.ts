@@ -24,8 +24,9 @@ export const TRAIN_USAGE = `tinyflow train [options]
   --lr X            learning rate (default: the model's, or the optimizer's when --optimizer changes it)
   --optimizer NAME  ${OPTIMIZER_NAMES.join(' | ')} (default: the model's: sgd for softmax, adam for mlp)
   --backend NAME    compute backend (default: the fastest available here, as tf.Session() picks it)
-  --data DIR        directory of MNIST / Fashion-MNIST IDX files (default: $TINYFLOW_DATA, else the bundled digits);
-                    --data-dir is the same
+  --data-dir DIR    your data: MNIST / Fashion-MNIST IDX files, image class folders (DIR/<label>/*.png|jpg, or
+                    DIR/train/<label>/ and DIR/test/<label>/; without them a seeded tenth is held out), or CSV
+                    (label column + pixel columns); default $TINYFLOW_DATA, else the bundled digits. --data is the same
   --save PATH       save a checkpoint (safetensors) at the end; Ctrl-C saves here too
   --resume PATH     restore weights and optimizer state from a checkpoint before training
   --seed N          shuffle seed
@@ -90,6 +91,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const json = values.json as boolean;
   if (!json) {
     console.log(`${entry.description}`);
+    console.log(`data: ${data.source.description}; classes ${data.class_names.join(', ')}`);
+    for (const note of data.source.notes) console.log(`  ${note}`);
     console.log(`data: ${data.train.num_examples} train / ${data.test.num_examples} test examples (loaded in ${loadSeconds.toFixed(2)} s); ` +
       `backend ${config.backend}; optimizer ${optimizer}, learning rate ${config.learningRate}`);
     if (config.resumePath !== undefined) console.log(`resuming from ${config.resumePath}`);
@@ -112,7 +115,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
   if (json) {
     // JSON has no NaN: a diverged loss is written as the string "NaN" rather than a silent null.
-    console.log(JSON.stringify({ ...config, ...result, loadSeconds }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
+    const dataSummary = { kind: data.source.kind, description: data.source.description, classNames: data.class_names, train: data.train.num_examples, test: data.test.num_examples };
+    console.log(JSON.stringify({ ...config, ...result, loadSeconds, data: dataSummary }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
   } else {
     for (const line of resultLines(result, config.batchSize)) console.log(line);
   }

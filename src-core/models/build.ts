@@ -14,7 +14,7 @@ import { InternalError } from '../errors';
 import type { Tensor } from '../graph/tensor';
 import type { BuiltModel, ModelOptions } from './model';
 import { makeOptimizer } from './optimizer-choice';
-import { layerShapes, type Init, type LayerSpec, type ModelSpec } from './spec';
+import { DEFAULT_NUM_CLASSES, layerShapes, withClasses, type Init, type LayerSpec, type ModelSpec } from './spec';
 
 function initial(init: Init, shape: number[]): Tensor {
   switch (init.kind) {
@@ -59,7 +59,8 @@ function applyLayer(h: Tensor, layer: LayerSpec, shape: number[]): Tensor {
   }
 }
 
-export function buildFromSpec(name: string, spec: ModelSpec, { learningRate, optimizer = spec.defaultOptimizer }: ModelOptions): BuiltModel {
+export function buildFromSpec(name: string, zooSpec: ModelSpec, { learningRate, optimizer = zooSpec.defaultOptimizer, numClasses = DEFAULT_NUM_CLASSES }: ModelOptions): BuiltModel {
+  const spec = withClasses(zooSpec, numClasses);
   const x = placeholder('float32', spec.input === 'flat' ? [null, 784] : [null, 1, 28, 28], 'x');
   const shapes = layerShapes(spec);
   let h = x;
@@ -74,7 +75,7 @@ export function buildFromSpec(name: string, spec: ModelSpec, { learningRate, opt
   });
   const logits = h;
   const probabilities = m.softmax(logits);
-  const labels = placeholder('float32', [null, 10], 'labels');
+  const labels = placeholder('float32', [null, numClasses], 'labels');
   const loss = spec.loss === 'seed' ? m.reduceMean(m.neg(m.reduceSum(m.mul(labels, m.log(probabilities)), [1]))) : m.reduceMean(m.softmaxCrossEntropy(logits, labels));
   const trainOp = spec.loss === 'seed' && optimizer === 'sgd' ? seedUpdate(name, loss, learningRate) : makeOptimizer(optimizer, learningRate).minimize(loss);
   const accuracy = m.reduceMean(m.equal(m.argmax(logits, 1), m.argmax(labels, 1)));

@@ -7,7 +7,7 @@ import { MODEL_SPECS } from './spec';
 
 export type { BuiltModel, ModelOptions, OptimizerName };
 export { OPTIMIZER_NAMES, isOptimizerName } from './optimizer-choice';
-export { MODEL_SPECS, layerShapes, type LayerSpec, type ModelSpec } from './spec';
+export { DEFAULT_NUM_CLASSES, MODEL_SPECS, layerShapes, withClasses, type LayerSpec, type ModelSpec } from './spec';
 export { modelCode, type CodeOptions } from './code';
 
 export interface ModelEntry {

@@ -6,7 +6,7 @@ import type { OptimizerName } from './optimizer-choice';
 export interface BuiltModel {
   /** Images placeholder, [null, 784] or [null, 1, 28, 28] depending on the model. */
   x: Tensor;
-  /** One-hot labels placeholder [null, 10]. */
+  /** One-hot labels placeholder [null, numClasses]. */
   labels: Tensor;
   logits: Tensor;
   probabilities: Tensor;
@@ -21,4 +21,6 @@ export interface ModelOptions {
   learningRate: number;
   /** The model's own choice when absent (the zoo entry's `defaultOptimizer`). */
   optimizer?: OptimizerName;
+  /** Output units and one-hot label width: the data set's class count (default 10, MNIST's). */
+  numClasses?: number;
 }

@@ -26,6 +26,8 @@ export interface TrainConfig {
   learningRate?: number;
   /** Default: the model's own (sgd for softmax, adam for mlp). */
   optimizer?: OptimizerName;
+  /** The data set's class count (default: the one-hot width of the training labels). */
+  numClasses?: number;
   backend: string;
   /** Measure test accuracy every this many steps (0: only at the end). */
   evalEvery?: number;
@@ -65,6 +67,8 @@ export interface TrainResult {
 export interface TrainData {
   train: DataSet;
   test: DataSet;
+  /** Recorded in a saved checkpoint (get_mnist gives them). */
+  class_names?: readonly string[];
 }
 
 export interface TrainCallbacks {
@@ -85,7 +89,8 @@ export async function trainModel(
   const totalSteps = config.steps ?? (config.epochs ?? 1) * stepsPerEpoch;
   if (!Number.isInteger(totalSteps) || totalSteps < 0) throw new InvalidArgumentError(`train: steps must be a non-negative integer, got ${totalSteps}`);
 
-  const trainable = new TrainableModel({ model: config.model, backend: config.backend, learningRate: config.learningRate, optimizer: config.optimizer }, () => null);
+  const numClasses = config.numClasses ?? (data.train.labels.rank === 2 ? data.train.labels.shape[1] : undefined);
+  const trainable = new TrainableModel({ model: config.model, backend: config.backend, learningRate: config.learningRate, optimizer: config.optimizer, numClasses }, () => null);
   try {
     await trainable.initialize();
     if (config.resumePath !== undefined) await trainable.restore(config.resumePath);
@@ -119,7 +124,7 @@ export async function trainModel(
     const path = config.savePath ?? (interrupted ? config.interruptSavePath : undefined);
     // Never a non-finite checkpoint: after a divergence the session holds the last good weights, or none.
     const finite = path !== undefined && (await trainable.weightsFinite());
-    const savedPath = path !== undefined && finite ? await trainable.save(path) : undefined;
+    const savedPath = path !== undefined && finite ? await trainable.save(path, data.class_names) : undefined;
     const saveSkipped = path !== undefined && !finite ? `not saved to ${path}: the weights are not finite (no good step to go back to)` : undefined;
     const stepsRun = run.stepsRun;
     return {

@@ -9,7 +9,7 @@ import { Session, type FailoverEvent } from '../session';
 import { withDefaultGraph, Graph } from '../graph/graph';
 import { assign, global_variables, global_variables_initializer, group, placeholder } from '../api/variables';
 import { Saver } from '../api/saver';
-import { modelEntry, type BuiltModel, type OptimizerName } from '../models';
+import { DEFAULT_NUM_CLASSES, modelEntry, type BuiltModel, type OptimizerName } from '../models';
 import { NDArray } from '../ndarray';
 import type { Operation } from '../graph/operation';
 import type { Tensor } from '../graph/tensor';
@@ -24,6 +24,8 @@ export interface TrainableOptions {
   learningRate?: number;
   /** Default: the model's own (sgd for softmax, adam for mlp). */
   optimizer?: OptimizerName;
+  /** The data set's class count (default 10): the output layer's units. */
+  numClasses?: number;
 }
 
 export class TrainableModel<Extras = null> implements GoodWeights {
@@ -32,6 +34,8 @@ export class TrainableModel<Extras = null> implements GoodWeights {
   /** The rate the model's update was built with. */
   readonly learningRate: number;
   readonly optimizer: OptimizerName;
+  /** Output units: the class count of the data the model was built for. */
+  readonly numClasses: number;
   readonly model: BuiltModel;
   readonly variables: Tensor[];
   /** Saves and restores every variable, optimizer slots included. */
@@ -52,8 +56,9 @@ export class TrainableModel<Extras = null> implements GoodWeights {
     this.backend = options.backend;
     this.learningRate = options.learningRate ?? entry.defaultLearningRate;
     this.optimizer = options.optimizer ?? entry.defaultOptimizer;
+    this.numClasses = options.numClasses ?? DEFAULT_NUM_CLASSES;
     const built = withDefaultGraph(this.graph, () => {
-      const model = entry.build({ learningRate: this.learningRate, optimizer: this.optimizer });
+      const model = entry.build({ learningRate: this.learningRate, optimizer: this.optimizer, numClasses: this.numClasses });
       // Taken after the model, so they cover the optimizer's state as well as the weights.
       const variables = global_variables();
       const init = global_variables_initializer();
@@ -99,7 +104,7 @@ export class TrainableModel<Extras = null> implements GoodWeights {
   testEvaluator(test: DataSet, limit?: number): () => Promise<number> {
     const n = Math.min(limit ?? test.num_examples, test.num_examples);
     const images = this.shapeImages((test.images.data as Float32Array).subarray(0, n * 784), n);
-    const labels = new NDArray((test.labels.data as Float32Array).subarray(0, n * 10), [n, 10]);
+    const labels = new NDArray((test.labels.data as Float32Array).subarray(0, n * this.numClasses), [n, this.numClasses]);
     return () => this.accuracy(images, labels);
   }
 
@@ -208,8 +213,11 @@ export class TrainableModel<Extras = null> implements GoodWeights {
     });
   }
 
-  async save(path: string): Promise<string> {
-    return this.saver.save(this.session, path);
+  /** The checkpoint records the model and its class count (and the class names when given) beside the weights. */
+  async save(path: string, classNames?: readonly string[]): Promise<string> {
+    const metadata: Record<string, string> = { model: this.name, num_classes: String(this.numClasses) };
+    if (classNames !== undefined) metadata.class_names = JSON.stringify(classNames);
+    return this.saver.save(this.session, path, { metadata });
   }
 
   async restore(path: string): Promise<void> {
