@@ -22,12 +22,12 @@ function rejection(channel: 'train:start' | 'compare:run', payload: unknown): st
 
 describe('form fields are validated in words', () => {
   it('states each limit as the form shows it', () => {
-    expect(limitMessage(TRAIN_FIELD_LIMITS.learningRate)).toBe('Learning rate must be between 0.0001 and 100');
+    expect(limitMessage(TRAIN_FIELD_LIMITS.learningRate)).toBe('Learning rate must be between 0.00001 and 100');
     expect(limitMessage(TRAIN_FIELD_LIMITS.batchSize)).toBe('Batch size must be a whole number between 1 and 10000');
   });
 
   const cases: [keyof typeof TRAIN_FIELD_LIMITS, unknown][] = [
-    ['learningRate', 0], ['learningRate', -1], ['learningRate', 0.00001], ['learningRate', 101], ['learningRate', Number.NaN], ['learningRate', '0.5'], ['learningRate', null],
+    ['learningRate', 0], ['learningRate', -1], ['learningRate', 0.000001], ['learningRate', 101], ['learningRate', Number.NaN], ['learningRate', '0.5'], ['learningRate', null],
     ['batchSize', 0], ['batchSize', 1.5], ['batchSize', 10_001], ['batchSize', 'ten'],
     ['epochs', 0], ['epochs', 2.5], ['epochs', 1001],
     ['steps', 0], ['steps', 0.5], ['steps', 10_000_001],

@@ -4,7 +4,7 @@
  * messages, so the form and the wire can never disagree about what is allowed.
  *
  * A rejected request names the field as a stable prefix: `IPC 'train:start': rejected: learningRate:
- * Learning rate must be between 0.0001 and 100`. `fieldError()` takes such a message apart, so the UI
+ * Learning rate must be between 0.00001 and 100`. `fieldError()` takes such a message apart, so the UI
  * can put the words next to the field it names.
  */
 import { z } from 'zod';
@@ -19,7 +19,7 @@ export interface NumberFieldLimit {
 }
 
 export const TRAIN_FIELD_LIMITS = {
-  learningRate: { label: 'Learning rate', min: 0.0001, max: 100, integer: false },
+  learningRate: { label: 'Learning rate', min: 0.00001, max: 100, integer: false },
   batchSize: { label: 'Batch size', min: 1, max: 10_000, integer: true },
   epochs: { label: 'Epochs', min: 1, max: 1000, integer: true },
   steps: { label: 'Steps', min: 1, max: 10_000_000, integer: true },
@@ -31,7 +31,7 @@ export const COMPARE_FIELD_LIMITS = {
   targetAccuracy: { label: 'Target accuracy', min: 0, max: 1, integer: false },
 } as const satisfies Record<string, NumberFieldLimit>;
 
-/** "Learning rate must be between 0.0001 and 100", "Batch size must be a whole number between 1 and 10000". */
+/** "Learning rate must be between 0.00001 and 100", "Batch size must be a whole number between 1 and 10000". */
 export function limitMessage(limit: NumberFieldLimit): string {
   return `${limit.label} must be ${limit.integer ? 'a whole number ' : ''}between ${limit.min} and ${limit.max}`;
 }

@@ -28,7 +28,7 @@ const pixels784 = z.array(z.number().min(0).max(1)).length(784);
 
 /**
  * Every field's failure reads as words naming the field and its range ("Learning rate must be between
- * 0.0001 and 100"), built from TRAIN_FIELD_LIMITS, which the renderer's form uses too.
+ * 0.00001 and 100"), built from TRAIN_FIELD_LIMITS, which the renderer's form uses too.
  */
 export const TrainConfigSchema = z.strictObject({
   model: textField('Model', 64),

@@ -6,7 +6,7 @@ import { describeSettings, formatEta } from './train-text';
 import { chartPoints } from './chart-points';
 
 const good: TrainConfig = { model: 'softmax', backend: 'wasm', dataDir: null, optimizer: 'sgd', learningRate: 0.5, batchSize: 100, epochs: 5, steps: null };
-const LR = 'Learning rate must be between 0.0001 and 100';
+const LR = 'Learning rate must be between 0.00001 and 100';
 const BATCH = 'Batch size must be a whole number between 1 and 10000';
 const EPOCHS = 'Epochs must be a whole number between 1 and 1000';
 
@@ -21,7 +21,7 @@ describe('Train form fields', () => {
 
   it('accepts a good form and the limits themselves', () => {
     expect(validateTrainConfig(good)).toEqual({});
-    expect(validateTrainConfig({ ...good, learningRate: 0.0001, batchSize: 10_000, epochs: 1000 })).toEqual({});
+    expect(validateTrainConfig({ ...good, learningRate: 0.00001, batchSize: 10_000, epochs: 1000 })).toEqual({});
     expect(validateTrainConfig({ ...good, learningRate: 100, batchSize: 1, epochs: 1 })).toEqual({});
   });
 

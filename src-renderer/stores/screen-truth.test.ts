@@ -38,7 +38,7 @@ function countingClient(): ApiClient & { sent: Map<string, number> } {
   };
 }
 
-const LR = 'Learning rate must be between 0.0001 and 100';
+const LR = 'Learning rate must be between 0.00001 and 100';
 let client: ReturnType<typeof countingClient>;
 
 describe('renderer stores tell the truth', () => {

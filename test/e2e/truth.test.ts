@@ -241,7 +241,7 @@ describe.skipIf(chromiumMissing)('the studio tells the truth (issue 12, headless
   });
 
   it('names every bad value on its field, highlights it, and changes nothing else', async () => {
-    const LR = 'Learning rate must be between 0.0001 and 100';
+    const LR = 'Learning rate must be between 0.00001 and 100';
     const BATCH = 'Batch size must be a whole number between 1 and 10000';
     const EPOCHS = 'Epochs must be a whole number between 1 and 1000';
     const cases: [string, string, string, string][] = [
