@@ -53,7 +53,9 @@ export class Saver {
   private readonly entries: SavedVariable[];
   private readonly restoreOp: Operation;
 
-  constructor(options: SaverOptions = {}) {
+  /** Saver({var_list, name}), or TF-1's positional var_list: Saver([v1, v2]) or Saver({name: v}). */
+  constructor(optionsOrVarList: SaverOptions | Variable[] | Record<string, Variable> = {}) {
+    const options = saverOptions(optionsOrVarList);
     checkKeys('Saver', options, ['var_list', 'name']);
     const named = namedVariables(options.var_list ?? global_variables());
     if (named.length === 0) throw new InvalidArgumentError('Saver: no variables to save');
@@ -148,6 +150,15 @@ function checkpointMetadata(extra: Record<string, string> | undefined): Record<s
     if (typeof value !== 'string') throw new InvalidArgumentError(`Saver.save: metadata '${key}' must be a string, got ${typeof value}`);
   }
   return { ...extra, ...CHECKPOINT_FORMAT };
+}
+
+/** A list, or an object whose values are all Variables, is TF-1's positional var_list; else options. */
+function saverOptions(arg: SaverOptions | Variable[] | Record<string, Variable>): SaverOptions {
+  if (Array.isArray(arg)) return { var_list: arg };
+  if (typeof arg !== 'object' || arg === null) throw new InvalidArgumentError(`Saver: expected a var_list or {var_list, name}, got ${String(arg)}`);
+  const values = Object.values(arg);
+  if (values.length > 0 && values.every((v) => v instanceof Tensor && v.op.type === 'VariableV2')) return { var_list: arg as Record<string, Variable> };
+  return arg as SaverOptions;
 }
 
 function namedVariables(varList: Variable[] | Record<string, Variable>): [string, Variable][] {

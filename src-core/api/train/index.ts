@@ -9,6 +9,7 @@ import { Momentum, type MomentumOptions } from './momentum';
 import { RMSProp, type RMSPropOptions } from './rmsprop';
 import { Adagrad, type AdagradOptions } from './adagrad';
 import { Saver as SaverClass, type SaverOptions } from '../saver';
+import { guarded } from '../options';
 
 export { Optimizer, type GradAndVar, type MinimizeOptions, type ComputeGradientsOptions, type ApplyGradientsOptions } from './optimizer';
 export type { AdamOptions, GradientDescentOptions, MomentumOptions, SaverOptions, RMSPropOptions, AdagradOptions };
@@ -19,41 +20,41 @@ type Factory<A extends unknown[], T> = {
   new (...args: A): T;
 };
 
-function factory<A extends unknown[], T extends object>(cls: { prototype: T }, make: (...args: A) => T): Factory<A, T> {
+function factory<A extends unknown[], T extends object>(cls: { prototype: T; name: string }, make: (...args: A) => T, name: string = cls.name): Factory<A, T> {
   // A function that returns an object gives that object to `new` as well.
-  const f = function (...args: A): T {
+  const f = guarded(`train.${name}`, function (...args: A): T {
     return make(...args);
-  };
+  });
   f.prototype = cls.prototype;
   return f as unknown as Factory<A, T>;
 }
 
 export const GradientDescentOptimizer = factory(GradientDescent, (learning_rate: number | Tensor, options?: GradientDescentOptions) =>
-  new GradientDescent(learning_rate, options));
+  new GradientDescent(learning_rate, options), 'GradientDescentOptimizer');
 export type GradientDescentOptimizer = GradientDescent;
 
 export const MomentumOptimizer = factory(Momentum, (learning_rate: number | Tensor, momentum: number, options?: MomentumOptions) =>
-  new Momentum(learning_rate, momentum, options));
+  new Momentum(learning_rate, momentum, options), 'MomentumOptimizer');
 export type MomentumOptimizer = Momentum;
 
 /** AdamOptimizer(learning_rate?, {beta1, beta2, epsilon, name}) or AdamOptimizer({learning_rate, ...}). */
 export const AdamOptimizer = factory(Adam, (learning_rate?: number | Tensor | AdamOptions, options?: AdamOptions) =>
   typeof learning_rate === 'object' && !(learning_rate instanceof Tensor)
     ? new Adam(undefined, { ...learning_rate, ...options })
-    : new Adam(learning_rate, options));
+    : new Adam(learning_rate, options), 'AdamOptimizer');
 export type AdamOptimizer = Adam;
 /** RMSPropOptimizer(learning_rate, {decay, momentum, epsilon, centered, name}) or RMSPropOptimizer({learning_rate, ...}). */
 export const RMSPropOptimizer = factory(RMSProp, (learning_rate: number | Tensor | RMSPropOptions, options?: RMSPropOptions) =>
   typeof learning_rate === 'object' && !(learning_rate instanceof Tensor)
     ? new RMSProp(undefined, { ...learning_rate, ...options })
-    : new RMSProp(learning_rate, options));
+    : new RMSProp(learning_rate, options), 'RMSPropOptimizer');
 export type RMSPropOptimizer = RMSProp;
 /** AdagradOptimizer(learning_rate, {initial_accumulator_value, name}) or AdagradOptimizer({learning_rate, ...}). */
 export const AdagradOptimizer = factory(Adagrad, (learning_rate: number | Tensor | AdagradOptions, options?: AdagradOptions) =>
   typeof learning_rate === 'object' && !(learning_rate instanceof Tensor)
     ? new Adagrad(undefined, { ...learning_rate, ...options })
-    : new Adagrad(learning_rate, options));
+    : new Adagrad(learning_rate, options), 'AdagradOptimizer');
 export type AdagradOptimizer = Adagrad;
 
-export const Saver = factory(SaverClass, (options?: ConstructorParameters<typeof SaverClass>[0]) => new SaverClass(options));
+export const Saver = factory(SaverClass, (options?: ConstructorParameters<typeof SaverClass>[0]) => new SaverClass(options), 'Saver');
 export type Saver = SaverClass;
