@@ -96,7 +96,8 @@ describe('tinyflow failures: exit 1 with the message on one line', () => {
     const dir = join(tmpdir(), 'tinyflow-no-such-dir');
     const { code, out, err } = await cli(['train', '--data', dir, '--steps', '1', '--backend', 'cpu', '--json']);
     expect(code).toBe(1);
-    expect(err).toBe(`tinyflow: NotFoundError: get_mnist: data directory '${dir}' does not exist (looked for ${'train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]'})`);
+    // One line naming the error class and the folder; the wording of the message is train's own.
+    expect(err).toMatch(/^tinyflow: NotFoundError: [^\n]*'[^']*tinyflow-no-such-dir' does not exist[^\n]*$/);
     expect(JSON.parse(out)).toMatchObject({ error: { kind: 'NotFoundError', exitCode: 1, message: expect.stringContaining(dir) } });
   });
 });
