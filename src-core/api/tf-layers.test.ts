@@ -256,6 +256,19 @@ describe('tf.layers.batch_normalization', () => {
     expect(Array.from(((await sess.run(mm)) as NDArray).data).some((v) => v !== 0)).toBe(true);
   });
 
+  it("4-D inputs take TF-1's fused path: the moving variance follows the sample variance (n/(n − 1)); fused: false the population one", async () => {
+    const x = tf.placeholder(tf.float32, [null, 3, 3, 2]);
+    tf.layers.batch_normalization(x, { training: true, momentum: 0, name: 'fusedbn' });
+    tf.layers.batch_normalization(x, { training: true, momentum: 0, fused: false, name: 'plainbn' });
+    const sess = await session();
+    const xv = data([4, 3, 3, 2], 8);
+    await sess.run(tf.get_collection(tf.GraphKeys.UPDATE_OPS), { feed_dict: [[x, xv]] });
+    const [fusedVar, plainVar] = (await sess.run([variableNamed('fusedbn/moving_variance'), variableNamed('plainbn/moving_variance')])) as NDArray[];
+    const { variance } = columnStats(new NDArray(xv.data, [36, 2], 'float32'));
+    expectClose(plainVar.data, variance);
+    expectClose(fusedVar.data, variance.map((v) => (v * 36) / 35));
+  });
+
   it('refuses bad settings naming batch_normalization', () => {
     const x = tf.placeholder(tf.float32, [null, 3]);
     expect(() => tf.layers.batch_normalization(x, { axis: 2 })).toThrow(/batch_normalization: axis must be an integer in \[-2, 2\)/);

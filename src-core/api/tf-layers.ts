@@ -240,6 +240,12 @@ export const dropout = guarded('layers.dropout', function dropout(inputs: Tensor
   });
 });
 
+/** n / (n − 1) for the n elements each channel's statistics cover (1 when n is 1). */
+function besselFactor(x: Tensor, axes: number[]): Tensor {
+  const n = m.reductionSizeOf(x, axes);
+  return m.div(n, m.maximum(m.sub(n, 1), 1));
+}
+
 export interface BatchNormOptions extends LayerOptions {
   axis?: number;
   momentum?: number;
@@ -251,7 +257,10 @@ export interface BatchNormOptions extends LayerOptions {
   moving_mean_initializer?: Initializer;
   moving_variance_initializer?: Initializer;
   training?: TrainingFlag;
-  /** Accepted for TF-1 compatibility: both paths compute the same thing here. */
+  /**
+   * TF-1's fused kernel (the default for 4-D inputs normalized over axis 1 or 3): the same output, but the
+   * moving variance follows the batch's sample variance (Bessel's n/(n − 1)). false: the population one.
+   */
   fused?: boolean | null;
 }
 
@@ -260,8 +269,8 @@ export interface BatchNormOptions extends LayerOptions {
  * training = false, initializers, name, reuse, trainable}): normalizes over every axis but `axis` with
  * the batch's mean and variance while training, with the moving ones otherwise; beta/gamma are
  * trainable, moving_mean/moving_variance are not. While training, `moving ← moving − (moving − batch) ·
- * (1 − momentum)` ops join tf.GraphKeys.UPDATE_OPS (the batch variance is the population one, as
- * TF-1's non-fused path and its fused path with Bessel's correction removed). With a Tensor flag both
+ * (1 − momentum)` ops join tf.GraphKeys.UPDATE_OPS (the population batch variance, or the sample
+ * one on TF-1's fused path: see `fused`). With a Tensor flag both
  * branches are built and the updates leave the moving values unchanged on runs fed false.
  */
 export const batch_normalization = guarded('layers.batch_normalization', function batch_normalization(inputs: TensorLike, opts?: BatchNormOptions): Tensor {
@@ -297,8 +306,12 @@ export const batch_normalization = guarded('layers.batch_normalization', functio
       const [batchMean, batchVar] = moments(x, reduceAxes);
       mean = training === true ? batchMean : where(training, batchMean, movingMean);
       variance = training === true ? batchVar : where(training, batchVar, movingVar);
+      // TF-1's fused kernel hands the moving average the sample variance, its other path the population one.
+      const fused = (o.fused ?? true) && rank === 4 && (axis === 1 || axis === 3);
+      const sampleVar = fused ? m.mul(batchVar, besselFactor(x, reduceAxes)) : batchVar;
+      const varianceUpdate = training === true ? sampleVar : where(training, sampleVar, movingVar);
       // The moving averages follow whichever statistics this run used: unchanged on runs not training.
-      for (const [moving, value, name] of [[movingMean, mean, 'AssignMovingAvg'], [movingVar, variance, 'AssignMovingAvg_1']] as const) {
+      for (const [moving, value, name] of [[movingMean, mean, 'AssignMovingAvg'], [movingVar, varianceUpdate, 'AssignMovingAvg_1']] as const) {
         const update = graph.nameScope(name, () => m.sub(moving, m.mul(m.sub(moving, m.stopGradient(value)), 1 - momentum)));
         graph.addToCollection(GraphKeys.UPDATE_OPS, moving.assign(update));
       }
