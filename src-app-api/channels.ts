@@ -19,6 +19,7 @@ export const REQUEST_CHANNELS = [
   'compare:run',
   'compare:cancel',
   'compare:coverage',
+  'data:preview',
   'dialog:pick-data-dir',
   'checkpoint:save',
   'checkpoint:open',

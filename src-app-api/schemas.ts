@@ -30,10 +30,23 @@ const pixels784 = z.array(z.number().min(0).max(1)).length(784);
  * Every field's failure reads as words naming the field and its range ("Learning rate must be between
  * 0.00001 and 100"), built from TRAIN_FIELD_LIMITS, which the renderer's form uses too.
  */
+/** The `data:preview` answer; `label` indexes `classNames`, counts are per class in the same order. */
+export const DataPreviewSchema = z.strictObject({
+  kind: z.enum(['idx', 'image-folder', 'image-folder-split', 'csv']),
+  description: z.string(),
+  classNames: z.array(z.string()).min(2),
+  classCounts: z.strictObject({ train: z.array(z.number().int().min(0)), test: z.array(z.number().int().min(0)) }),
+  trainSize: z.number().int().min(0),
+  testSize: z.number().int().min(0),
+  samples: z.array(z.strictObject({ label: z.number().int().min(0), pixels: pixels784 })).max(40),
+  notes: z.array(z.string()),
+});
+export type DataPreviewResult = z.infer<typeof DataPreviewSchema>;
+
 export const TrainConfigSchema = z.strictObject({
   model: textField('Model', 64),
   backend: textField('Backend', 64),
-  /** null: the bundled digits; else a folder of IDX files (MNIST or Fashion-MNIST). */
+  /** null: the bundled digits; else a data folder as src-core/datasets/load-data-dir.ts reads it (IDX, CSV, image class folders). */
   dataDir: textField('Data folder', 4096).nullable(),
   optimizer: z.enum(OptimizerSchema.options, { error: `Optimizer must be one of ${OptimizerSchema.options.join(', ')}` }),
   learningRate: numberField(TRAIN_FIELD_LIMITS.learningRate),
@@ -308,6 +321,11 @@ export const API = {
   /** Ends a running comparison; `cancelled` is false when none was running. */
   'compare:cancel': { request: empty, response: z.strictObject({ cancelled: z.boolean() }) },
   'compare:coverage': { request: empty, response: CoverageSchema },
+  /**
+   * What a data folder holds, before training on it (the folder `train:start` takes as `dataDir`; null: the
+   * bundled digits): its kind, classes, split sizes and up to 40 labelled 28×28 samples (4 per class).
+   */
+  'data:preview': { request: z.strictObject({ dataDir: textField('Data folder', 4096).nullable() }), response: DataPreviewSchema },
   'dialog:pick-data-dir': { request: empty, response: z.strictObject({ path: z.string().nullable() }) },
   /** null: the save dialog was cancelled. */
   'checkpoint:save': { request: CheckpointSaveRequest, response: z.strictObject({ checkpoint: CheckpointInfoSchema.nullable() }) },

@@ -17,5 +17,6 @@ export {
   type DataSourceOffer,
   type LoadDataOptions,
 } from './load-data-dir';
+export { previewDataDir, type DataPreview, type PreviewOptions } from './preview';
 export { DEFAULT_SPLIT_SEED, sortClassNames } from './class-split';
 export type { DataSourceKind, Examples, LoadedData } from './examples';

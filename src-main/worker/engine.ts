@@ -15,6 +15,7 @@ import { Autosaver } from './autosave';
 import { backendOffer } from './backend-offer';
 import { CompareRunner } from './compare-runner';
 import { opCoverage } from './coverage';
+import { previewData } from './data-preview';
 import { loadData } from './datasets';
 import { inspectSnapshot } from './inspect';
 import { Lock } from './lock';
@@ -155,6 +156,7 @@ export class ComputeEngine {
     },
     'compare:cancel': () => ({ cancelled: this.compare.cancel() }),
     'compare:coverage': () => opCoverage(),
+    'data:preview': (request) => previewData(request),
   };
 
   /** The batch the last training step saw, else (nothing trained yet) the head of the test split. */
