@@ -137,6 +137,42 @@ describe('ONNX export', () => {
     }
   }, 60_000);
 
+  it.each([17, 18])('opset %i: tf.layers.batch_normalization with a training flag fixed to false, and reductions, agree with ours', async (opset) => {
+    const g = new tf.Graph();
+    const built = g.as_default(() => {
+      const x = tf.placeholder(tf.float32, [null, 784], 'x');
+      const training = tf.placeholder(tf.bool, [], 'training');
+      const img = tf.reshape(x, [-1, 28, 28, 1]);
+      const conv = tf.nn.relu(tf.nn.conv2d(img, tf.constant(new NDArray(Float32Array.from({ length: 5 * 5 * 6 }, (_, i) => Math.sin(i) * 0.3), [5, 5, 1, 6])), [1, 1, 1, 1], 'VALID'));
+      const normed = tf.layers.batch_normalization(conv, { training });
+      // The sum over 576 pixels is scaled down: a float sum in another order differs by more than 1e-4 at that size.
+      const pooled = tf.concat([tf.reduce_mean(normed, [1, 2]), tf.reduce_max(normed, [1, 2]), tf.multiply(tf.reduce_sum(normed, [1, 2], { keepdims: true }).reshape([-1, 6]), 0.01)], 1);
+      const logits = tf.subtract(pooled, tf.reduce_min(pooled, 1, { keepdims: true }));
+      return { x, training, logits, probs: tf.nn.softmax(logits), init: tf.global_variables_initializer(), vars: tf.global_variables() };
+    });
+    const sess = tf.Session({ backend: 'wasm', graph: g });
+    try {
+      await sess.run(built.init);
+      // Moving statistics as after training, so the inference branch is not the identity it starts as.
+      const values = await sess.run(built.vars);
+      const variables = new Map(built.vars.map((v, i) => {
+        const shape = values[i].shape;
+        const data = Float32Array.from(values[i].data as Float32Array, (_, k) => (v.op.name.endsWith('moving_variance') ? 0.5 + k / 10 : v.op.name.endsWith('moving_mean') ? 0.1 * k : 1 + 0.05 * k));
+        return [v.op.name, new NDArray(data, shape)] as const;
+      }));
+      const images = rows(data.test.images, 784, 0, 50);
+      const off = new NDArray(new Uint8Array([0]), [], 'bool');
+      const feeds: [tf.Tensor, NDArray][] = [[built.x, images], [built.training, off], ...built.vars.map((v): [tf.Tensor, NDArray] => [v, variables.get(v.op.name) as NDArray])];
+      const ours = (await sess.run(built.probs, feeds)).data as Float32Array;
+      const bytes = exportOnnx({ input: built.x, outputs: { probabilities: built.probs }, variables, constants: [[built.training, off]], opset });
+      const theirs = await runOrt(bytes, images.data as Float32Array, [50, 784]);
+      expect(theirs.length).toBe(50 * 18);
+      expect(Math.max(...ours.map((p, i) => Math.abs(p - theirs[i])))).toBeLessThan(1e-4);
+    } finally {
+      sess.close();
+    }
+  }, 60_000);
+
   it('takes the value of another placeholder the outputs read, and names it when it is missing', async () => {
     const g = new tf.Graph();
     const { x, scale, y } = g.as_default(() => {

@@ -69,16 +69,33 @@ function valueInfo(name: string, shape: readonly (number | null)[] | null, elemT
 
 function floatData(what: string, value: NDArray, expected: readonly (number | null)[] | null): Float32Array {
   if (value.dtype !== 'float32') throw new InvalidArgumentError(`ONNX export: ${what} must be float32, got ${value.dtype}`);
+  checkShape(what, value, expected);
+  return value.data as Float32Array;
+}
+
+function checkShape(what: string, value: NDArray, expected: readonly (number | null)[] | null): void {
   if (expected !== null && (expected.length !== value.shape.length || expected.some((d, i) => d !== null && d !== value.shape[i]))) {
     throw new InvalidArgumentError(`ONNX export: ${what} has shape [${value.shape.join(', ')}], the graph wants [${expected.map((d) => d ?? '?').join(', ')}]`);
   }
-  return value.data as Float32Array;
+}
+
+/** A placeholder's given value (float32, or bool for a training flag) as an initializer. */
+function constantInitializer(op: Operation, value: NDArray, b: OnnxGraphBuilder): string {
+  const what = `the value of placeholder '${op.name}'`;
+  const wanted = op.outputs[0];
+  if (wanted.dtype === 'bool' && value.dtype === 'bool') {
+    checkShape(what, value, wanted.shape);
+    return b.boolInitializer(op.name, value.shape, value.data);
+  }
+  if (wanted.dtype !== 'float32') throw new UnimplementedError(`ONNX export: ${what} is ${wanted.dtype}; only float32 and bool placeholders can be fixed`);
+  return b.floatInitializer(op.name, value.shape, floatData(what, value, wanted.shape));
 }
 
 function constValue(op: Operation, b: OnnxGraphBuilder): string {
   const a = op.attrs as unknown as { dtype: string; shape: number[]; values: ArrayLike<number> };
+  if (a.dtype === 'bool') return b.boolInitializer(op.name, a.shape, a.values);
   if (a.dtype !== 'float32') {
-    throw new UnimplementedError(`ONNX export: Const node '${op.name}' is ${a.dtype}; only float32 constants are exported`);
+    throw new UnimplementedError(`ONNX export: Const node '${op.name}' is ${a.dtype}; only float32 and bool constants are exported`);
   }
   return b.floatInitializer(op.name, a.shape, Float32Array.from(a.values));
 }
@@ -93,7 +110,7 @@ export function exportOnnx(options: OnnxExportOptions): Uint8Array {
   const outputNames = Object.keys(options.outputs);
   if (outputNames.length === 0) throw new InvalidArgumentError('ONNX export: give at least one output');
 
-  const b = new OnnxGraphBuilder();
+  const b = new OnnxGraphBuilder(opset);
   const inputName = input.op.name;
   b.reserve(inputName);
   for (const n of outputNames) {
@@ -120,8 +137,7 @@ export function exportOnnx(options: OnnxExportOptions): Uint8Array {
       outs = [constValue(op, b)];
     } else if (op.type === 'Placeholder' && constants.has(op)) {
       // Only when the outputs read it: a keep_prob that only fed a dropout (now an Identity) stays out.
-      const value = constants.get(op) as NDArray;
-      outs = [b.floatInitializer(op.name, value.shape, floatData(`the value of placeholder '${op.name}'`, value, op.outputs[0].shape))];
+      outs = [constantInitializer(op, constants.get(op) as NDArray, b)];
     } else if (op.type === 'Placeholder') {
       throw new InvalidArgumentError(
         `ONNX export: the outputs read placeholder '${op.name}' besides the input '${inputName}'; give its value in 'constants' (e.g. keep_prob = 1)`,

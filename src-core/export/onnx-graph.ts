@@ -44,9 +44,15 @@ function littleEndian(values: Float32Array | Int32Array | BigInt64Array): Uint8A
 }
 
 export class OnnxGraphBuilder {
+  /** The opset written: a few ops changed their signature across the opsets we accept (ReduceMean's axes in 18). */
+  readonly opset: number;
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxTensor[] = [];
   private readonly used = new Set<string>();
+
+  constructor(opset: number) {
+    this.opset = opset;
+  }
 
   /** A value or node name not taken yet, derived from `base`. */
   fresh(base: string): string {
@@ -76,6 +82,12 @@ export class OnnxGraphBuilder {
   floatInitializer(name: string, dims: number[], values: Float32Array): string {
     const n = this.fresh(name);
     this.initializers.push({ name: n, dims, data_type: OnnxDType.FLOAT, raw_data: littleEndian(values) });
+    return n;
+  }
+
+  boolInitializer(name: string, dims: number[], values: ArrayLike<number>): string {
+    const n = this.fresh(name);
+    this.initializers.push({ name: n, dims, data_type: OnnxDType.BOOL, raw_data: Uint8Array.from(values, (v) => (v ? 1 : 0)) });
     return n;
   }
 

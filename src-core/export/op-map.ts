@@ -133,6 +133,20 @@ const square: Mapping = (op, [x], b) => [b.node('Mul', [x, x], op.name)];
 
 const rsqrt: Mapping = (op, [x], b) => [b.node('Reciprocal', [b.node('Sqrt', [x], op.name)], op.name)];
 
+/**
+ * Reductions: ReduceSum takes its axes as an input since opset 13, the others only since 18 (an
+ * attribute before). Axes null (all of them) is ONNX's default when no axes are given.
+ */
+function reduce(onnxType: string): Mapping {
+  return (op, [x], b) => {
+    const { axes, keep_dims } = attrs<{ axes: number[] | null; keep_dims: boolean }>(op);
+    const keepdims = keep_dims ? 1 : 0;
+    if (axes === null) return [b.node(onnxType, [x], op.name, { keepdims })];
+    if (onnxType === 'ReduceSum' || b.opset >= 18) return [b.node(onnxType, [x, b.int64Initializer(`${op.name}/axes`, axes)], op.name, { keepdims })];
+    return [b.node(onnxType, [x], op.name, { axes, keepdims })];
+  };
+}
+
 const MAPPINGS: Readonly<Record<string, Mapping>> = {
   Identity: direct('Identity'),
   StopGradient: direct('Identity'),
@@ -169,6 +183,13 @@ const MAPPINGS: Readonly<Record<string, Mapping>> = {
   Flatten: (op, [x], b) => [b.node('Flatten', [x], op.name, { axis: 1 })],
   Transpose: transpose,
   ConcatV2: concat,
+  // tf.where(cond, x, y) with numpy broadcasting, as ONNX's Where (tf.layers.batch_normalization's training switch).
+  Select: direct('Where'),
+  Sum: reduce('ReduceSum'),
+  Mean: reduce('ReduceMean'),
+  Max: reduce('ReduceMax'),
+  Min: reduce('ReduceMin'),
+  Prod: reduce('ReduceProd'),
 };
 
 export function mappedOpTypes(): string[] {
