@@ -6,7 +6,7 @@
  */
 import * as tf from '../../src-core';
 import { modelEntry, MODELS, type BuiltModel } from '../../src-core/models';
-import { readSafetensorsFile } from '../../src-core/checkpoint/checkpoint-file';
+import { readSafetensorsFile, readSafetensorsMetadata } from '../../src-core/checkpoint/checkpoint-file';
 import { exportOnnx } from '../../src-core/export';
 import { InvalidArgumentError, NotFoundError } from '../../src-core/errors';
 import { readMetaResult, type CheckpointMeta } from '../../src-main/checkpoints/meta';
@@ -26,6 +26,8 @@ export interface CheckpointModel {
 /** Loads `path`; `modelName` is needed only when the file has no studio metadata, and must agree when it has. */
 export async function loadCheckpointModel(path: string, modelName?: string): Promise<CheckpointModel> {
   if (!existsSync(path)) throw new NotFoundError(`checkpoint '${path}' does not exist`);
+  // A corrupt or truncated file is reported as such (DataLossError), not as "give --model".
+  await readSafetensorsMetadata(path);
   const metaResult = await readMetaResult(path);
   const meta = metaResult.ok ? metaResult.meta : null;
   let name: string;
