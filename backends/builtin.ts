@@ -14,6 +14,7 @@ interface BuiltinBackend {
   readonly factory: BackendFactory;
   readonly priority: number;
   readonly byName?: BackendFactory;
+  readonly asyncOnly?: boolean;
 }
 
 const BUILTIN_BACKENDS: readonly BuiltinBackend[] = [
@@ -22,10 +23,10 @@ const BUILTIN_BACKENDS: readonly BuiltinBackend[] = [
   { name: 'wasm', factory: wasmBackendFactory, priority: 10 },
   // Hardware adapters only: a software adapter (llvmpipe, SwiftShader) is slower than cpu, so 'best'
   // must not pick it. Named explicitly, any adapter will do (the session notes a software one).
-  { name: 'webgpu', factory: webgpuHardwareBackendFactory, byName: webgpuBackendFactory, priority: 20 },
+  { name: 'webgpu', factory: webgpuHardwareBackendFactory, byName: webgpuBackendFactory, priority: 20, asyncOnly: true },
 ];
 
 // Guarded so a second evaluation of this module (hot reload, two bundles) does not hit the name clash check.
-for (const { name, factory, priority, byName } of BUILTIN_BACKENDS) {
-  if (!registeredBackends().includes(name)) registerBackend(name, factory, { priority, byName });
+for (const { name, factory, priority, byName, asyncOnly } of BUILTIN_BACKENDS) {
+  if (!registeredBackends().includes(name)) registerBackend(name, factory, { priority, byName, asyncOnly });
 }

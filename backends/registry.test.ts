@@ -136,6 +136,24 @@ describe('best backend', () => {
     backend.dispose();
   });
 
+  it('bestBackendSync never calls an asyncOnly factory (no GPU stack started for a plain session), while best still does', async () => {
+    let calls = 0;
+    registerBackend('gpu-only', () => {
+      calls++;
+      return Promise.resolve(renamed('gpu-only'));
+    }, { priority: 30, asyncOnly: true });
+    added.push('gpu-only');
+    add('fast-sync', () => renamed('fast-sync'), 10);
+    const backend = bestBackendSync();
+    expect(backend.name).toBe('fast-sync');
+    expect(calls).toBe(0);
+    backend.dispose();
+    const best = await createBestBackend();
+    expect(best.name).toBe('gpu-only');
+    expect(calls).toBe(1);
+    best.dispose();
+  });
+
   it('bestBackendSync reports every backend\'s reason when none initialises synchronously', () => {
     const only = registeredBackends();
     for (const name of only) unregisterBackend(name);

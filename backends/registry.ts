@@ -23,6 +23,12 @@ export interface RegisterOptions {
    * software adapter when asked by name, while 'best' skips such an adapter.
    */
   byName?: BackendFactory;
+  /**
+   * The factory always returns a Promise (a GPU device is requested asynchronously). The synchronous
+   * default (`tf.Session()`) then skips the backend without calling its factory, so a program that never
+   * asks for it never starts the GPU stack (and its driver messages on stderr).
+   */
+  asyncOnly?: boolean;
 }
 
 /** What `availableBackends()` reports for one registered backend. */
@@ -69,7 +75,11 @@ export function registerBackend(name: string, factory: BackendFactory, options: 
   }
   if (entries.has(name)) throw new InvalidArgumentError(`registerBackend: a backend named '${name}' is already registered`);
   if (options.byName !== undefined && typeof options.byName !== 'function') throw new InvalidArgumentError(`registerBackend('${name}'): byName must be a function`);
-  entries.set(name, { name, factory, priority, order: registrations++, ...(options.byName ? { byName: options.byName } : {}) });
+  entries.set(name, {
+    name, factory, priority, order: registrations++,
+    ...(options.byName ? { byName: options.byName } : {}),
+    ...(options.asyncOnly === true ? { syncInit: false } : {}),
+  });
 }
 
 export function unregisterBackend(name: string): boolean {
