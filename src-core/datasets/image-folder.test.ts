@@ -204,6 +204,21 @@ describe('image folder errors name the file', () => {
     expect(error.message).toBe(`${join(temp.dir, 'a', 'huge.png')}: the image is 5000×10, larger than the 4096×4096 images are decoded up to`);
   });
 
+  it('a JPEG larger than 4096×4096 is refused from its frame header; a corrupt body names the file', () => {
+    writeClasses(temp.dir, ['a', 'b'], 1);
+    // SOI, an APP0 segment to skip, then SOF0 declaring 8000×300 (height 300, width 8000), nothing else.
+    const jpegHeader = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x11, 0x08, 0x01, 0x2c, 0x1f, 0x40, 0x01]);
+    writeFileSync(join(temp.dir, 'b', 'wide.jpeg'), jpegHeader);
+    const error = errorOf(() => loadDataDir(temp.dir));
+    expect(error).toBeInstanceOf(ResourceExhaustedError);
+    expect(error.message).toBe(`${join(temp.dir, 'b', 'wide.jpeg')}: the image is 8000×300, larger than the 4096×4096 images are decoded up to`);
+    // A plausible size but no image data after the header.
+    jpegHeader.writeUInt16BE(28, 13);
+    jpegHeader.writeUInt16BE(28, 15);
+    writeFileSync(join(temp.dir, 'b', 'wide.jpeg'), jpegHeader);
+    expect(errorOf(() => loadDataDir(temp.dir)).message).toMatch(new RegExp(`^${escape(join(temp.dir, 'b', 'wide.jpeg'))}: not a readable JPEG \\(`));
+  });
+
   it('more images than the limit are refused while listing, before any is decoded', () => {
     writeClasses(temp.dir, ['a', 'b'], 3);
     writeFileSync(join(temp.dir, 'b', 'zz-corrupt.png'), 'never read');
