@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const built = new URL('../dist/cli/main.js', import.meta.url);
 const sources = new URL('../src-cli/main.ts', import.meta.url);
-const SOURCE_DIRS = ['src-core', 'backends', 'src-cli', 'bench'];
+// Everything the CLI bundle is built from: the CLI reads checkpoint metadata through src-main and src-app-api too.
+const SOURCE_DIRS = ['src-core', 'backends', 'src-cli', 'src-main', 'src-app-api', 'bench'];
 
 function newestMtime(dir) {
   let newest = 0;
