@@ -238,6 +238,7 @@ describe.skipIf(skipReason !== null)('the wasm backend in headless Chromium (Vit
     expect(new Set(bundleGraph.nodeImports)).toEqual(
       new Set([
         'backends/wasm/loader.ts -> node:fs/promises',
+        'src-core/checkpoint/checkpoint-file.ts -> node:fs',
         'src-core/checkpoint/checkpoint-file.ts -> node:fs/promises',
         'src-core/checkpoint/checkpoint-file.ts -> node:path',
       ]),
