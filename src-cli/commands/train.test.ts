@@ -89,6 +89,15 @@ describe('tinyflow train', () => {
     expect(fastest).not.toBe('cpu');
   });
 
+  it('refuses a learning rate of 0 or below, and other out-of-range numbers, as usage errors naming the flag', async () => {
+    await expect(trainCommand(['--lr', '0'])).rejects.toThrow(UsageError);
+    await expect(trainCommand(['--lr', '0'])).rejects.toThrow("--lr must be a number > 0, got '0'");
+    await expect(trainCommand(['--lr=-1'])).rejects.toThrow("--lr must be a number > 0, got '-1'");
+    await expect(trainCommand(['--lr', 'abc'])).rejects.toThrow("--lr must be a number > 0, got 'abc'");
+    await expect(trainCommand(['--batch', '0'])).rejects.toThrow("--batch must be an integer >= 1, got '0'");
+    await expect(trainCommand(['--batch', '2.5'])).rejects.toThrow("--batch must be an integer >= 1, got '2.5'");
+  });
+
   it('rejects an unknown optimizer, conflicting data options and a missing checkpoint', async () => {
     await expect(trainCommand(['--optimizer', 'rmsprop'])).rejects.toThrow(UsageError);
     await expect(trainCommand(['--optimizer', 'rmsprop'])).rejects.toThrow(/unknown optimizer 'rmsprop'; available: sgd, momentum, adam/);

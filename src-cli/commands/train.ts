@@ -75,7 +75,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     steps: steps ?? (epochs === undefined ? 1000 : undefined),
     epochs,
     batchSize: parseNumber('--batch', values.batch as string, { integer: true, min: 1 }),
-    learningRate: values.lr !== undefined ? parseNumber('--lr', values.lr, { min: 0 }) : defaultRate,
+    learningRate: values.lr !== undefined ? parseNumber('--lr', values.lr, { above: 0 }) : defaultRate,
     optimizer,
     backend,
     evalEvery: values['eval-every'] !== undefined ? parseNumber('--eval-every', values['eval-every'], { integer: true, min: 1 }) : undefined,
