@@ -332,6 +332,14 @@ export const API = {
   /** null: the open dialog was cancelled. */
   'checkpoint:open': { request: CheckpointOpenRequest, response: z.strictObject({ checkpoint: CheckpointInfoSchema.nullable() }) },
   'checkpoint:list': { request: empty, response: CheckpointListResponse },
+  /**
+   * The session's model as ONNX. Web host: `name` is required and the file is `<home>/exports/<name>.onnx`;
+   * Electron: name is the save dialog's suggestion. `path` is where it was written, null: dialog cancelled.
+   */
+  'checkpoint:export-onnx': {
+    request: CheckpointSaveRequest,
+    response: z.strictObject({ path: z.string().nullable(), model: z.string().nullable(), bytes: z.number().int().min(0) }),
+  },
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const EVENTS = {

@@ -6,6 +6,7 @@ import { WorkerSupervisor } from '../src-main/worker/supervisor';
 import { spawnComputeWorker } from '../src-main/worker/spawn-worker';
 import { ApiRouter } from '../src-main/router';
 import { checkpointHandlers } from '../src-main/checkpoints/host-handlers';
+import { onnxExportHandlers } from '../src-main/checkpoints/onnx-export-handler';
 import { CheckpointLibrary } from '../src-main/checkpoints/library';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +68,7 @@ describe('IPC schemas', () => {
 describe('the compute worker under malformed messages', () => {
   const supervisor = new WorkerSupervisor({ spawn: spawnComputeWorker, onEvent: () => undefined });
   const library = new CheckpointLibrary(mkdtempSync(join(tmpdir(), 'tinyflow-wire-')));
-  const router = new ApiRouter(supervisor, { 'dialog:pick-data-dir': async () => ({ path: null }), ...checkpointHandlers(supervisor, library, null) });
+  const router = new ApiRouter(supervisor, { 'dialog:pick-data-dir': async () => ({ path: null }), ...checkpointHandlers(supervisor, library, null), ...onnxExportHandlers(supervisor, library.home, null) });
   afterAll(() => supervisor.close());
 
   it('rejects each one by channel, and keeps running', async () => {

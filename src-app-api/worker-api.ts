@@ -16,6 +16,8 @@ export const INTERNAL_API = {
     request: z.strictObject({ path, source: RestoredSchema.shape.source, label: z.string().max(4096), resume: z.boolean() }),
     response: Saved,
   },
+  /** Writes the session's inference graph and current weights as ONNX to `path`. */
+  'checkpoint:export-onnx': { request: z.strictObject({ path }), response: z.strictObject({ model: z.string(), bytes: z.number().int().min(1) }) },
 } as const;
 
 export type InternalChannel = keyof typeof INTERNAL_API;

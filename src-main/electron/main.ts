@@ -10,13 +10,14 @@ import { EVENT_CHANNELS } from '../../src-app-api/channels';
 import type { EventEnvelope } from '../../src-app-api/wire';
 import { encodeNonFinite } from '../../src-app-api/wire-codec';
 import { autosaveBeforeExit, checkpointHandlers } from '../checkpoints/host-handlers';
+import { exportsFolder, onnxExportHandlers } from '../checkpoints/onnx-export-handler';
 import { AUTOSAVE_MS, CheckpointLibrary, studioHome } from '../checkpoints/library';
 import { ApiRouter } from '../router';
 import { acquireHomeLock, HomeLockedError, type HomeLock } from '../web/home-lock';
 import { spawnComputeWorker } from '../worker/spawn-worker';
 import { WorkerSupervisor } from '../worker/supervisor';
 import { appProtocolHandler, APP_SCHEME_PRIVILEGES } from './app-protocol';
-import { nativeCheckpointDialogs } from './dialogs';
+import { nativeCheckpointDialogs, nativeOnnxSaveDialog } from './dialogs';
 import { registerIpc } from './ipc';
 import { APP_CSP, APP_SCHEME, menuTemplate, rendererEntry } from './policy';
 import { lockDown, SECURE_PREFERENCES } from './security';
@@ -75,6 +76,7 @@ function start(): void {
       return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
     },
     ...checkpointHandlers(supervisor, library, nativeCheckpointDialogs(() => window, library.folder)),
+    ...onnxExportHandlers(supervisor, library.home, nativeOnnxSaveDialog(() => window, exportsFolder(library.home))),
   });
 
   const createWindow = (): void => {

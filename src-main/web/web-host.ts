@@ -14,6 +14,7 @@ import type { EventEnvelope } from '../../src-app-api/wire';
 import { decodeNonFinite, encodeNonFinite } from '../../src-app-api/wire-codec';
 import { autosaveBeforeExit, checkpointHandlers } from '../checkpoints/host-handlers';
 import { AUTOSAVE_MS, CheckpointLibrary, studioHome } from '../checkpoints/library';
+import { onnxExportHandlers } from '../checkpoints/onnx-export-handler';
 import { ApiRouter } from '../router';
 import { spawnComputeWorker } from '../worker/spawn-worker';
 import { WorkerSupervisor } from '../worker/supervisor';
@@ -103,6 +104,7 @@ async function listen(
     // checkpoints live in the checkpoints folder under the user-data directory.
     'dialog:pick-data-dir': async () => ({ path: null }),
     ...checkpointHandlers(supervisor, library, null),
+    ...onnxExportHandlers(supervisor, home, null),
   });
 
   const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => onRequest(req, res));

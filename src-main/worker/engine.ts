@@ -21,6 +21,7 @@ import { inspectSnapshot } from './inspect';
 import { Lock } from './lock';
 import { inspectNode, type InspectBatch } from './node-values';
 import { ModelRuntime } from './model-runtime';
+import { exportSessionOnnx } from './onnx-export';
 import { nothingDrawn, predict } from './predict';
 import { Trainer } from './trainer';
 import { UserSet, userSetPathFor } from './user-set';
@@ -70,6 +71,10 @@ export class ComputeEngine {
       const { path } = payload as InternalReq<'checkpoint:write'>;
       const meta = await this.trainer.save(path);
       return { model: meta.config.model, step: meta.step, savedAt: meta.savedAt } as InternalRes<C>;
+    }
+    if (channel === 'checkpoint:export-onnx') {
+      const { path } = payload as InternalReq<'checkpoint:export-onnx'>;
+      return (await exportSessionOnnx(this.trainer.runtime, this.lock, path)) as InternalRes<C>;
     }
     const { path, source, label, resume } = payload as InternalReq<'checkpoint:load'>;
     const meta = await this.trainer.restore(path, { source, label }, resume);

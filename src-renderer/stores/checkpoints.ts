@@ -51,5 +51,26 @@ export const useCheckpointStore = defineStore('checkpoints', () => {
       message.value = `opened ${checkpoint.label}: paused at step ${checkpoint.step}, press Resume to continue`;
     });
 
-  return { nativeDialogs, folder, recent, name, message, error, busy, refresh, save, open };
+  /** Export ONNX… has its own line of feedback: its errors (no session, a bad name, an op ONNX cannot express) sit next to its button. */
+  const exportMessage = ref<string | null>(null);
+  const exportError = ref<string | null>(null);
+  const exporting = ref(false);
+
+  async function exportOnnx(): Promise<void> {
+    // A double click while the worker is still writing would only queue a second identical file.
+    if (exporting.value) return;
+    exporting.value = true;
+    exportError.value = null;
+    exportMessage.value = null;
+    try {
+      const { path, model, bytes } = await apiClient().call('checkpoint:export-onnx', { name: nativeDialogs.value ? null : name.value });
+      if (path !== null) exportMessage.value = `exported ${model ?? 'the model'} as ONNX (${(bytes / 1024).toFixed(1)} KiB) to ${path}`;
+    } catch (e) {
+      exportError.value = e instanceof Error ? e.message : String(e);
+    } finally {
+      exporting.value = false;
+    }
+  }
+
+  return { nativeDialogs, folder, recent, name, message, error, busy, refresh, save, open, exportMessage, exportError, exporting, exportOnnx };
 });
