@@ -40,7 +40,8 @@ describe('the worker stays responsive', () => {
     const engine = new ComputeEngine((c, p) => c === 'train:progress' && events.push(p as Progress));
     await engine.handle('train:start', { model: 'mlp', backend: 'cpu', dataDir: dir, optimizer: 'adam', learningRate: 0.005, batchSize: 10, epochs: 1, steps: 1_000_000 });
 
-    /** Predictions back to back until `work` is done: the longest wait, and how many were answered. */
+    /** Predictions back to back until `work` is done: the longest wait (and how many were answered, in `answered`). */
+    let answered = 0;
     async function waitsDuring(what: string, work: Promise<unknown>): Promise<number> {
       let done = false;
       void work.finally(() => (done = true));
@@ -56,15 +57,17 @@ describe('the worker stays responsive', () => {
       const worst = Math.max(...waits);
       console.log(`${what}: ${waits.length} predictions, longest wait ${worst.toFixed(0)} ms`);
       expect(waits.length, what).toBeGreaterThan(0);
+      answered = waits.length;
       return worst;
     }
 
     // Training with live evaluations (2,000 test examples each, every 0.7 s) for 3 s.
     expect(await waitsDuring('training with live evaluation', new Promise((r) => setTimeout(r, 3000)))).toBeLessThan(1000);
     expect(events.some((e) => e.testAccuracy !== null), 'a live evaluation ran meanwhile').toBe(true);
-    const t0 = performance.now();
     expect(await waitsDuring('inspect:snapshot over 20,000 test examples', engine.handle('inspect:snapshot', { misclassifiedLimit: 20 }))).toBeLessThan(1000);
-    expect(performance.now() - t0, 'the snapshot is heavy enough to matter').toBeGreaterThan(1000);
+    // Unchunked, the first prediction would wait for the whole snapshot and be the only one answered; on
+    // any machine, fast or slow, predictions answered while it runs show that it hands the worker over.
+    expect(answered, 'predictions answered while the snapshot ran').toBeGreaterThanOrEqual(2);
     expect(await waitsDuring('checkpoint:write', engine.handleInternal('checkpoint:write', { path: join(dir, 'save.safetensors') }))).toBeLessThan(1000);
 
     // Stop during a snapshot: answered (and the state changed) within a second.
