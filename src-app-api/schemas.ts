@@ -236,6 +236,8 @@ export const API = {
       userSetSize: z.number().int(),
       /** The most drawings the user set holds (USER_SET_CAPACITY). */
       userSetCapacity: z.number().int().min(1),
+      /** Datasets found installed on this machine (Fashion-MNIST from Debian's package), offered in the Dataset select. */
+      dataSources: z.array(z.strictObject({ id: z.string(), name: z.string(), dir: z.string() })).default([]),
     }),
   },
   'train:start': { request: TrainConfigSchema, response: ok },

@@ -15,6 +15,7 @@ import { Autosaver } from './autosave';
 import { backendOffer } from './backend-offer';
 import { CompareRunner } from './compare-runner';
 import { opCoverage } from './coverage';
+import { detectDataSources } from '../../src-core/datasets/load-data-dir';
 import { previewData } from './data-preview';
 import { loadData } from './datasets';
 import { inspectSnapshot } from './inspect';
@@ -107,6 +108,7 @@ export class ComputeEngine {
       progress: this.trainer.progress(),
       userSetSize: this.userSet.size,
       userSetCapacity: this.userSet.capacity,
+      dataSources: detectDataSources().map(({ id, name, dir }) => ({ id, name, dir })),
     }),
     'train:start': async (config) => {
       await this.trainer.start(config);
