@@ -6,19 +6,10 @@
  * tested without Electron; main.ts hands it to `protocol.handle`.
  */
 import { readFile, realpath } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { APP_CSP, APP_HOST, APP_SCHEME } from './policy';
+import { contentTypeOf } from '../content-types';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 /** Registered before the app is ready (main.ts): standard + secure give app:// an origin, fetch() works for kernels.wasm. */
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, codeCache: true } as const;
@@ -73,7 +64,7 @@ export function appProtocolHandler(rendererDir: string): (request: Request) => P
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
       status: 200,
       headers: {
-        'Content-Type': TYPES[extname(resolved.file)] ?? 'application/octet-stream',
+        'Content-Type': contentTypeOf(resolved.file),
         'Content-Security-Policy': APP_CSP,
         'X-Content-Type-Options': 'nosniff',
         'Cross-Origin-Opener-Policy': 'same-origin',

@@ -1,18 +1,10 @@
 /** Serves the built renderer (out/renderer) read-only, confined to its folder, with the security headers on every answer. */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { securityHeaders } from './http-policy';
+import { contentTypeOf } from '../content-types';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
 
 /** A short plain-text answer with the security headers (errors, refusals). */
 export function answer(res: ServerResponse, port: number, status: number, text: string): void {
@@ -61,6 +53,6 @@ export async function serveStatic(root: string, port: number, req: IncomingMessa
     answer(res, port, 404, 'not found');
     return;
   }
-  res.writeHead(200, { ...securityHeaders(port), 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': body.length });
+  res.writeHead(200, { ...securityHeaders(port), 'Content-Type': contentTypeOf(file), 'Content-Length': body.length });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -8,21 +8,23 @@ import * as m from '../math-core';
 import { declareVariable, type Variable } from '../variables';
 
 /**
- * A zero-initialised slot shaped like `primary`. If `primary`'s shape is not known yet (a tinyflow layer
- * weight), the slot takes its dims from it once it has been assigned. Slots start at zero even when no
+ * A slot shaped like `primary`, holding `value` everywhere (0 for most optimizers; RMSProp's `rms` starts
+ * at 1, Adagrad's accumulator at its initial value). If `primary`'s shape is not known yet (a tinyflow layer
+ * weight), the slot takes its dims from it once it has been assigned. Slots hold `value` even when no
  * initializer ran: tinyflow programs initialise only their weights.
  */
-export function createSlot(primary: Variable, optimizerName: string): Variable {
+export function createSlot(primary: Variable, optimizerName: string, value = 0): Variable {
   const shape = primary.shape ?? [];
   const known = isFullyDefined(shape);
+  const likePrimary = () => (value === 0 ? m.zerosLike(primary) : m.add(m.zerosLike(primary), value));
   return declareVariable({
     name: `${primary.op.name}/${optimizerName}`,
     shape: [...shape],
     dtype: primary.dtype,
     trainable: false,
     dimSources: known ? undefined : shape.map((d, axis) => (d === null ? { tensor: primary.name, axis } : null)),
-    defaultFill: 0,
-    initialValue: known ? m.fill(shape, 0, primary.dtype) : m.zerosLike(primary),
+    defaultFill: value,
+    initialValue: known ? m.fill(shape, value, primary.dtype) : likePrimary(),
     graph: primary.graph,
   });
 }
