@@ -69,7 +69,9 @@ describe('checkpoint store', () => {
     expect(training.accuracy).toEqual([[40, 0.88]]);
     expect({ ...training.config }).toEqual(savedConfig);
     expect(training.progress?.step).toBe(42);
-    expect(store.message).toContain('paused at step 42');
+    expect(store.message).toBe('opened run-1.safetensors at step 42');
+    // "press Resume" is shown while the opened session is still paused (CheckpointPanel), not after a resume.
+    expect(store.openedPaused).toBe(true);
     expect(store.error).toBeNull();
 
     // Training on after the restore extends the restored curve rather than restarting it.

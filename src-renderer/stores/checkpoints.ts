@@ -13,6 +13,8 @@ export const useCheckpointStore = defineStore('checkpoints', () => {
   const recent = ref<CheckpointInfo[]>([]);
   const name = ref('checkpoint');
   const message = ref<string | null>(null);
+  /** An Open leaves the session paused: the panel adds "press Resume" while it still is, and not after. */
+  const openedPaused = ref(false);
   const error = ref<string | null>(null);
   const busy = ref(false);
 
@@ -39,7 +41,9 @@ export const useCheckpointStore = defineStore('checkpoints', () => {
   const save = () =>
     run(async () => {
       const { checkpoint } = await apiClient().call('checkpoint:save', { name: nativeDialogs.value ? null : name.value });
-      if (checkpoint) message.value = `saved ${checkpoint.label} at step ${checkpoint.step}`;
+      if (!checkpoint) return;
+      message.value = `saved ${checkpoint.label} at step ${checkpoint.step}`;
+      openedPaused.value = false;
     });
 
   const open = (request: CheckpointOpen) =>
@@ -48,7 +52,8 @@ export const useCheckpointStore = defineStore('checkpoints', () => {
       if (!checkpoint) return;
       // The charts and the form were already refilled by the restore's progress message (seriesReset):
       // resetting them here would throw the restored history away.
-      message.value = `opened ${checkpoint.label}: paused at step ${checkpoint.step}, press Resume to continue`;
+      message.value = `opened ${checkpoint.label} at step ${checkpoint.step}`;
+      openedPaused.value = true;
     });
 
   /** Export ONNX… has its own line of feedback: its errors (no session, a bad name, an op ONNX cannot express) sit next to its button. */
@@ -72,5 +77,5 @@ export const useCheckpointStore = defineStore('checkpoints', () => {
     }
   }
 
-  return { nativeDialogs, folder, recent, name, message, error, busy, refresh, save, open, exportMessage, exportError, exporting, exportOnnx };
+  return { nativeDialogs, folder, recent, name, message, openedPaused, error, busy, refresh, save, open, exportMessage, exportError, exporting, exportOnnx };
 });
