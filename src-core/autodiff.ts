@@ -13,6 +13,12 @@ import './ops/builtin';
 /**
  * d(sum of ys)/d(x) for each x; `null` where no y depends on x. `grad_ys` seeds each y's gradient
  * (default: ones shaped like y).
+ * @example
+ * ```ts
+ * const x = tf.Variable(3);
+ * const [dx] = tf.gradients(tf.square(x), [x]);
+ * await sess.run(dx); // 6
+ * ```
  */
 export function gradients(ys: Tensor | Tensor[], xs: Tensor | Tensor[], grad_ys?: (Tensor | null)[] | Tensor): (Tensor | null)[] {
   const yList = Array.isArray(ys) ? ys : [ys];

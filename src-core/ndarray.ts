@@ -8,6 +8,11 @@ export type NestedArray = number | boolean | NestedArray[];
 /**
  * A concrete, host-side array: what feeds take and what `Session.run` returns.
  * Data is row-major; bool is stored as 0/1 bytes.
+ * @example
+ * ```ts
+ * const a = new tf.NDArray(new Float32Array([1, 2, 3, 4]), [2, 2]);
+ * a.get(1, 0); // 3
+ * ```
  */
 export class NDArray {
   readonly shape: number[];
@@ -36,7 +41,14 @@ export class NDArray {
     return new NDArray(typedArrayFor(dtype, numElements(shape)), shape, dtype);
   }
 
-  /** Builds an array from a nested literal; the dtype defaults to float32 (bool for booleans). */
+  /**
+   * Builds an array from a nested literal; the dtype defaults to float32 (bool for booleans).
+   * @example
+   * ```ts
+   * const a = tf.NDArray.from([[1, 2], [3, 4]]);
+   * a.shape; // [2, 2]
+   * ```
+   */
   static from(value: NestedArray, dtype?: DType): NDArray {
     const shape = nestedShape(value);
     const flat: number[] = [];
@@ -54,7 +66,14 @@ export class NDArray {
     return this.shape.length;
   }
 
-  /** The single number of a rank-0 or one-element array. */
+  /**
+   * The single number of a rank-0 or one-element array.
+   * @example
+   * ```ts
+   * const [total] = await sess.run([tf.reduce_sum(x)], { feed_dict: [[x, [1, 2]]] });
+   * total.item(); // 3
+   * ```
+   */
   item(): number {
     if (this.data.length !== 1) {
       throw new InvalidArgumentError(`NDArray.item: array of shape ${formatShape(this.shape)} has ${this.size} elements, not 1`);
@@ -62,6 +81,14 @@ export class NDArray {
     return this.data[0];
   }
 
+  /**
+   * The number at one index (one coordinate per axis).
+   * @example
+   * ```ts
+   * const a = tf.NDArray.from([[1, 2], [3, 4]]);
+   * a.get(1, 0); // 3
+   * ```
+   */
   get(...index: number[]): number {
     if (index.length !== this.shape.length) {
       throw new InvalidArgumentError(`NDArray.get: ${index.length} indices for an array of rank ${this.rank}`);
@@ -78,7 +105,13 @@ export class NDArray {
     return this.data[offset];
   }
 
-  /** Nested JS arrays (a number for rank 0); bools come back as booleans. */
+  /**
+   * Nested JS arrays (a number for rank 0); bools come back as booleans.
+   * @example
+   * ```ts
+   * tf.NDArray.from([[1, 2], [3, 4]]).toArray(); // [[1, 2], [3, 4]]
+   * ```
+   */
   toArray(): NestedArray {
     const asValue = (v: number): number | boolean => (this.dtype === 'bool' ? v !== 0 : v);
     if (this.shape.length === 0) return asValue(this.data[0]);

@@ -1,6 +1,7 @@
 /**
  * A small eager, numpy-like module over NDArray, so numpy programs (like the seed's) port line by
  * line. Every function runs the framework's own op definitions and backend kernels.
+ * @module
  */
 import type { DType } from './graph/dtype';
 import { NDArray, toNDArray, type ArrayLikeInput, type NestedArray } from './ndarray';
@@ -32,14 +33,62 @@ function binary(type: string) {
 
 const unary = (type: string) => (x: ArrayLikeInput): NDArray => runEager(UNARY_DEFS[type], [asArray(x)], {})[0];
 
+/**
+ * Elementwise x + y, with broadcasting.
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.add(a, 1);
+ * ```
+ */
 export const add = guarded('np.add', binary('Add'));
+/**
+ * Elementwise x - y, with broadcasting.
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.subtract(a, 1);
+ * ```
+ */
 export const subtract = guarded('np.subtract', binary('Sub'));
+/**
+ * Elementwise x * y, with broadcasting.
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.multiply(a, a);
+ * ```
+ */
 export const multiply = guarded('np.multiply', binary('Mul'));
+/**
+ * Elementwise x / y, with broadcasting.
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.divide(a, 2);
+ * ```
+ */
 export const divide = guarded('np.divide', binary('Div'));
 export const maximum = guarded('np.maximum', binary('Maximum'));
 export const minimum = guarded('np.minimum', binary('Minimum'));
 export const equal = guarded('np.equal', binary('Equal'));
+/**
+ * Elementwise e ** x.
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.exp(a);
+ * ```
+ */
 export const exp = guarded('np.exp', unary('Exp'));
+/**
+ * Elementwise natural logarithm.
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.log(a);
+ * ```
+ */
 export const log = guarded('np.log', unary('Log'));
 export const sqrt = guarded('np.sqrt', unary('Sqrt'));
 export const square = guarded('np.square', unary('Square'));
@@ -49,15 +98,46 @@ export const tanh = guarded('np.tanh', unary('Tanh'));
 type Shape = number | number[];
 const shapeOf = (s: Shape) => (typeof s === 'number' ? [s] : [...s]);
 
+/**
+ * An NDArray of zeros (float32 unless `dtype` says otherwise).
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.zeros([2, 3]);
+ * ```
+ */
 export const zeros = guarded('np.zeros', (shape: Shape, dtype: DType = 'float32'): NDArray => NDArray.zeros(shapeOf(shape), dtype));
+/**
+ * An NDArray of ones.
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.ones([2, 3]);
+ * ```
+ */
 export const ones = guarded('np.ones', function ones(shape: Shape, dtype: DType = 'float32'): NDArray {
   const z = NDArray.zeros(shapeOf(shape), dtype);
   z.data.fill(1);
   return z;
 });
+/**
+ * An NDArray from a nested array (float32 unless `dtype` says otherwise).
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.array([[1, 2], [3, 4]]);
+ * ```
+ */
 export const array = guarded('np.array', (value: NDArray | NestedArray, dtype?: DType): NDArray => toNDArray(value, dtype));
 
-/** numpy's dot/matmul for 2-D operands (1-D operands are treated as a row or column vector). */
+/**
+ * numpy's dot/matmul for 2-D operands (1-D operands are treated as a row or column vector).
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.dot(a, a);
+ * ```
+ */
 export const dot = guarded('np.dot', function dot(a: ArrayLikeInput, b: ArrayLikeInput): NDArray {
   let x = asArray(a);
   let y = asArray(b, x);
@@ -71,6 +151,14 @@ export const dot = guarded('np.dot', function dot(a: ArrayLikeInput, b: ArrayLik
   if (vecB) return out.reshape([out.shape[0]]);
   return out;
 });
+/**
+ * Matrix product (the same as `np.dot` for 2-D arrays).
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.matmul(a, a);
+ * ```
+ */
 export const matmul = guarded('np.matmul', dot);
 
 type AxisArg = number | number[] | null | ReduceOptions;
@@ -80,8 +168,32 @@ const reduction = (fn: string, type: string) => (x: ArrayLikeInput, axis?: AxisA
   if (type === 'Mean' && arr.dtype !== 'float32') arr = toNDArray(arr, 'float32');
   return runEager(REDUCE_DEFS[type], [arr], { axes, keep_dims: keepDims })[0];
 };
+/**
+ * Sum over `axis` (all axes by default).
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.sum(a, 0);
+ * ```
+ */
 export const sum = guarded('np.sum', reduction('sum', 'Sum'));
+/**
+ * Mean over `axis` (all axes by default).
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.mean(a);
+ * ```
+ */
 export const mean = guarded('np.mean', reduction('mean', 'Mean'));
+/**
+ * Maximum over `axis` (all axes by default); `keepdims` keeps them as size 1.
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.max(a, { axis: 1, keepdims: true });
+ * ```
+ */
 export const max = guarded('np.max', reduction('max', 'Max'));
 export const min = guarded('np.min', reduction('min', 'Min'));
 
@@ -93,6 +205,11 @@ export interface ArgmaxOptions {
 /**
  * numpy's argmax over one axis, or over the flattened array when no axis is given; `keepdims` keeps
  * the reduced axis with size 1. The axis may also be given positionally: argmax(M, 1, {keepdims}).
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.argmax(a, 1);
+ * ```
  */
 export const argmax = guarded('np.argmax', function argmax(x: ArrayLikeInput, axisOrOptions?: number | null | ArgmaxOptions, options?: ArgmaxOptions): NDArray {
   const opts = {
@@ -116,7 +233,23 @@ export const argmax = guarded('np.argmax', function argmax(x: ArrayLikeInput, ax
   return out.reshape(arr.shape.map((d, i) => (i === axis ? 1 : d)));
 });
 
+/**
+ * Permutes the axes (reverses them by default).
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.transpose(a);
+ * ```
+ */
 export const transpose = guarded('np.transpose', (x: ArrayLikeInput, axes?: number[]): NDArray => runEager(Transpose, [asArray(x)], { perm: axes ?? null })[0]);
+/**
+ * The same values in a new shape.
+ * @example
+ * ```ts
+ * const a = np.array([[1, 2], [3, 4]]);
+ * const y = np.reshape(a, [4]);
+ * ```
+ */
 export const reshape = guarded('np.reshape', (x: ArrayLikeInput, shape: number[]): NDArray => runEager(Reshape, [asArray(x)], { shape })[0]);
 
 declare module './ndarray' {

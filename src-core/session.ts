@@ -186,7 +186,14 @@ export class Session implements VariableStore {
     return this.backendOrPromise instanceof Promise ? null : this.backendOrPromise.name;
   }
 
-  /** Runs the fetches (one, an array, or an object of them) and resolves to results of the same structure. */
+  /**
+   * Runs the fetches (one, an array, or an object of them) and resolves to results of the same structure.
+   * @example
+   * ```ts
+   * const sess = tf.Session();
+   * const [w, b] = await sess.run([W, b_], { feed_dict: [[x, xs]] });
+   * ```
+   */
   run<const F extends Fetch>(fetches: F, feeds?: RunOptions | FeedDict): Promise<FetchResult<F>> {
     return this.runAsync(fetches, feeds) as Promise<FetchResult<F>>;
   }
@@ -212,7 +219,14 @@ export class Session implements VariableStore {
     }
   }
 
-  /** `run` for synchronous backends (cpu, wasm): returns the results directly. */
+  /**
+   * `run` for synchronous backends (cpu, wasm): returns the results directly.
+   * @example
+   * ```ts
+   * const sess = tf.Session({ backend: 'cpu' });
+   * const y = sess.runSync(tf.add(1, 2)); // NDArray 3
+   * ```
+   */
   runSync<const F extends Fetch>(fetches: F, feeds?: RunOptions | FeedDict): FetchResult<F> {
     const backend = this.backendOrPromise;
     if (backend instanceof Promise) {
@@ -226,7 +240,14 @@ export class Session implements VariableStore {
     return rebuild(plan.fetches.map((p) => new NDArray(read(p.buffer), p.shape, p.dtype))) as FetchResult<F>;
   }
 
-  /** Frees every buffer this session holds; the session cannot run afterwards. */
+  /**
+   * Frees every buffer this session holds; the session cannot run afterwards.
+   * @example
+   * ```ts
+   * const sess = tf.Session();
+   * try { await sess.run(train_step); } finally { sess.close(); }
+   * ```
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -28,7 +28,14 @@ export {
   placeholder, assign, group, global_variables, trainable_variables, variables_initializer,
   global_variables_initializer, initialize_all_variables,
 } from './api/variables';
-/** tf.Variable(initial, {name, trainable}), with or without `new`; also the type of a variable. */
+/**
+ * tf.Variable(initial, {name, trainable}), with or without `new`; also the type of a variable.
+ * @example
+ * ```ts
+ * const W = tf.Variable(tf.zeros([784, 10]), { name: 'W' });
+ * const b = new tf.Variable(tf.zeros([10]));
+ * ```
+ */
 export const Variable = VariableFn;
 export type Variable = VariableClass;
 export { gradients } from './autodiff';
@@ -48,12 +55,63 @@ export type Graph = GraphClass;
 export const nn = {
   ...nnOps,
   ...nnExtra,
+  /**
+   * tinyflow's fully connected layer: x @ W + b, creating W and b as Variables whose shapes `tf.infer_variable_shapes` finds.
+   * @example
+   * ```ts
+   * const x = tf.placeholder(tf.float32);
+   * const fc1 = tf.nn.relu(tf.nn.linear(x, { num_hidden: 100, name: 'fc1' }));
+   * ```
+   */
   linear: layers.linear,
+  /**
+   * tinyflow's flatten: [n, ...] to [n, product of the rest].
+   * @example
+   * ```ts
+   * const x = tf.placeholder(tf.float32, [null, 1, 28, 28]);
+   * const flat = tf.nn.flatten_layer(x); // [null, 784]
+   * ```
+   */
   flatten_layer: layers.flatten_layer,
+  /**
+   * tinyflow's loss: the mean cross-entropy of `logits` against float32 class indices `label`.
+   * @example
+   * ```ts
+   * const x = tf.placeholder(tf.float32);
+   * const label = tf.placeholder(tf.float32);
+   * const loss = tf.nn.mean_sparse_softmax_cross_entropy_with_logits(tf.nn.linear(x, { num_hidden: 10 }), label);
+   * ```
+   */
   mean_sparse_softmax_cross_entropy_with_logits: layers.mean_sparse_softmax_cross_entropy_with_logits,
   // TF-1's form or tinyflow's layer form, told apart by the second argument (see conv-layers.ts).
+  /**
+   * 2-D convolution: TF-1's `conv2d(input, filter, strides, padding)` (NHWC), or tinyflow's layer `conv2d(x, {num_filter, ksize})` (NCHW) that creates its own weights.
+   * @example
+   * ```ts
+   * const x = tf.placeholder(tf.float32, [null, 28, 28, 1]);
+   * const W = tf.Variable(tf.truncated_normal([5, 5, 1, 32], { stddev: 0.1 }));
+   * const h = tf.nn.conv2d(x, W, [1, 1, 1, 1], 'SAME');
+   * const layer = tf.nn.conv2d(tf.placeholder(tf.float32), { num_filter: 32, ksize: 5, name: 'conv1' });
+   * ```
+   */
   conv2d: convLayers.conv2d,
+  /**
+   * Max pooling: TF-1's `max_pool(x, {ksize, strides, padding})` (NHWC), or tinyflow's NCHW layer form.
+   * @example
+   * ```ts
+   * const x = tf.placeholder(tf.float32, [null, 28, 28, 32]);
+   * const p = tf.nn.max_pool(x, { ksize: [1, 2, 2, 1], strides: [1, 2, 2, 1], padding: 'SAME' });
+   * ```
+   */
   max_pool: convLayers.max_pool,
+  /**
+   * Average pooling: TF-1's `avg_pool(x, {ksize, strides, padding})` (NHWC), or tinyflow's NCHW layer form.
+   * @example
+   * ```ts
+   * const x = tf.placeholder(tf.float32, [null, 28, 28, 32]);
+   * const p = tf.nn.avg_pool(x, { ksize: [1, 2, 2, 1], strides: [1, 2, 2, 1], padding: 'VALID' });
+   * ```
+   */
   avg_pool: convLayers.avg_pool,
 };
 export { infer_variable_shapes } from './api/infer-variable-shapes';
@@ -95,10 +153,26 @@ type SessionFactory = {
   new (options?: SessionOptions): SessionClass;
 };
 
-/** tf.Session({backend}) — callable with or without `new`. */
+/**
+ * tf.Session({backend}) — callable with or without `new`.
+ * @example
+ * ```ts
+ * const sess = tf.Session({ backend: 'cpu' });
+ * await sess.run(tf.global_variables_initializer());
+ * sess.close();
+ * ```
+ */
 export const Session = function (options?: SessionOptions): SessionClass {
   return new SessionClass(options);
 } as unknown as SessionFactory;
 // `sess instanceof tf.Session` holds (an InteractiveSession too).
 (Session as unknown as { prototype: unknown }).prototype = SessionClass.prototype;
+/**
+ * What `tf.Session()` returns: `run`, `runSync` and `close`.
+ * @interface
+ * @example
+ * ```ts
+ * const sess: tf.Session = tf.Session({ backend: 'wasm' });
+ * ```
+ */
 export type Session = SessionClass;

@@ -185,6 +185,15 @@ export interface Conv2DFn {
   (...args: Parameters<TfConv2D>): Tensor;
 }
 
+/**
+ * 2-D convolution: TF-1's `conv2d(input, filter, strides, padding)` (NHWC), or tinyflow's layer `conv2d(x, {num_filter, ksize})` (NCHW) that creates its own weights.
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 28, 28, 1]);
+ * const W = tf.Variable(tf.truncated_normal([5, 5, 1, 32], { stddev: 0.1 }));
+ * const h = tf.nn.conv2d(x, W, [1, 1, 1, 1], 'SAME');
+ * ```
+ */
 export const conv2d = guarded('conv2d', anyConv2d) as Conv2DFn;
 
 function poolLayer(fn: string, build: typeof m.maxPool, x: TensorLike, options: PoolLayerOptions): Tensor {
@@ -231,7 +240,21 @@ export interface PoolFn {
   (...args: Parameters<TfPool>): Tensor;
 }
 
-/** tf.nn.max_pool in any form (see dispatchPool). */
+/**
+ * tf.nn.max_pool in any form (see dispatchPool).
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 28, 28, 32]);
+ * const p = tf.nn.max_pool(x, { ksize: [1, 2, 2, 1], strides: [1, 2, 2, 1], padding: 'SAME' });
+ * ```
+ */
 export const max_pool = guarded('max_pool', dispatchPool('max_pool', m.maxPool, nnOps.max_pool)) as PoolFn;
-/** tf.nn.avg_pool in any form (see dispatchPool). */
+/**
+ * tf.nn.avg_pool in any form (see dispatchPool).
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 28, 28, 32]);
+ * const p = tf.nn.avg_pool(x, { ksize: [1, 2, 2, 1], strides: [1, 2, 2, 1], padding: 'VALID' });
+ * ```
+ */
 export const avg_pool = guarded('avg_pool', dispatchPool('avg_pool', m.avgPool, nnOps.avg_pool)) as PoolFn;

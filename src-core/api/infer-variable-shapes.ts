@@ -25,6 +25,15 @@ export interface InferVariableShapesOptions {
 
 export type VariableShape = [variable: Variable, name: string, shape: number[]];
 
+/**
+ * Infers the shapes of the Variables that tinyflow's layers created, from the known input shapes; returns [variable, name, shape] triples.
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32);
+ * const loss = tf.nn.mean_sparse_softmax_cross_entropy_with_logits(tf.nn.linear(x, { num_hidden: 10 }), tf.placeholder(tf.float32));
+ * const shapes = tf.infer_variable_shapes(loss, { feed_dict: { [x.name]: [100, 784] } });
+ * ```
+ */
 export function infer_variable_shapes(
   net: Tensor | Operation | readonly (Tensor | Operation)[],
   options: InferVariableShapesOptions | KnownShapes = {},

@@ -25,7 +25,14 @@ export interface LinearOptions {
   no_bias?: boolean;
 }
 
-/** A fully connected layer, x · weight + bias, with weight [in_features, num_hidden] and bias [num_hidden]. */
+/**
+ * A fully connected layer, x · weight + bias, with weight [in_features, num_hidden] and bias [num_hidden].
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32);
+ * const fc1 = tf.nn.linear(x, { num_hidden: 100, name: 'fc1' });
+ * ```
+ */
 export const linear = guarded('nn.linear', function linear(x: TensorLike, options: LinearOptions): Tensor {
   checkKeys('linear', options ?? {}, ['num_hidden', 'name', 'no_bias']);
   const numHidden = options?.num_hidden;
@@ -50,6 +57,11 @@ export const linear = guarded('nn.linear', function linear(x: TensorLike, option
  * Flattens every dim after the first: [n, c, h, w] → [n, c·h·w]. A Flatten op rather than a Reshape with
  * a written-out width, so it also works where the dims are only known at run time (tinyflow's LeNet feeds a
  * shapeless placeholder through conv layers); tf.infer_variable_shapes sees through it.
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 1, 28, 28]);
+ * const flat = tf.nn.flatten_layer(x);
+ * ```
  */
 export const flatten_layer = guarded('nn.flatten_layer', function flatten_layer(x: TensorLike, name?: string): Tensor {
   return m.flatten(toTensor(x), name ?? 'flatten');
@@ -59,6 +71,12 @@ export const flatten_layer = guarded('nn.flatten_layer', function flatten_layer(
  * tinyflow's loss: the batch mean of the softmax cross-entropy of `logits` [n, classes] against `label`
  * [n], float32 class indices (int32 is accepted too). Its gradient needs the class count statically,
  * which a tf.nn.linear layer always gives.
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 784]);
+ * const label = tf.placeholder(tf.float32, [null]);
+ * const loss = tf.nn.mean_sparse_softmax_cross_entropy_with_logits(tf.nn.linear(x, { num_hidden: 10 }), label);
+ * ```
  */
 export const mean_sparse_softmax_cross_entropy_with_logits = guarded('nn.mean_sparse_softmax_cross_entropy_with_logits', function mean_sparse_softmax_cross_entropy_with_logits(logits: TensorLike, label: TensorLike, name?: string): Tensor {
   const z = toTensor(logits);

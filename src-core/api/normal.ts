@@ -27,6 +27,10 @@ const DEFAULT_GRAPH_SEED = 87654321;
  *
  * The values are drawn on the host once, when the graph is built, and held as a constant: an
  * initializer needs one draw, and this works on every backend without a random kernel.
+ * @example
+ * ```ts
+ * const W = tf.Variable(tf.normal([784, 10], 0.01));
+ * ```
  */
 export const normal = guarded('normal', function normal(shape: number[], stdev: number = 1.0, options: NormalOptions = {}): Tensor {
   checkKeys('normal', options, ['seed', 'name']);

@@ -80,10 +80,22 @@ function normalLike(fn: string, kind: 'normal' | 'truncated') {
   };
 }
 
-/** tf.random_normal(shape, {mean=0, stddev=1, dtype, seed, name}): N(mean, stddev²), new values every run. */
+/**
+ * tf.random_normal(shape, {mean=0, stddev=1, dtype, seed, name}): N(mean, stddev²), new values every run.
+ * @example
+ * ```ts
+ * const W = tf.Variable(tf.random_normal([784, 10], { stddev: 0.01, seed: 1 }));
+ * ```
+ */
 export const random_normal = guarded('random_normal', normalLike('random_normal', 'normal'));
 
-/** tf.truncated_normal(shape, {mean, stddev, dtype, seed, name}): like random_normal, redrawn beyond 2 stddev. */
+/**
+ * tf.truncated_normal(shape, {mean, stddev, dtype, seed, name}): like random_normal, redrawn beyond 2 stddev.
+ * @example
+ * ```ts
+ * const W = tf.Variable(tf.truncated_normal([5, 5, 1, 32], { stddev: 0.1 }));
+ * ```
+ */
 export const truncated_normal = guarded('truncated_normal', normalLike('truncated_normal', 'truncated'));
 
 export interface RandomUniformOptions {
@@ -94,7 +106,13 @@ export interface RandomUniformOptions {
   name?: string;
 }
 
-/** tf.random_uniform(shape, {minval=0, maxval=1, dtype, seed, name}): uniform in [minval, maxval). */
+/**
+ * tf.random_uniform(shape, {minval=0, maxval=1, dtype, seed, name}): uniform in [minval, maxval).
+ * @example
+ * ```ts
+ * const W = tf.Variable(tf.random_uniform([784, 10], -1, 1, { seed: 1 }));
+ * ```
+ */
 export const random_uniform = guarded('random_uniform', function random_uniform(shape: number[], minvalOrOptions?: number | RandomUniformOptions, options: RandomUniformOptions = {}): Tensor {
   const opts = typeof minvalOrOptions === 'number' ? { ...options, minval: minvalOrOptions } : { ...minvalOrOptions, ...options };
   checkKeys('random_uniform', opts, ['minval', 'maxval', 'dtype', 'seed', 'name']);

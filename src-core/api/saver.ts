@@ -74,7 +74,14 @@ export class Saver {
     this.restoreOp = built.op;
   }
 
-  /** Writes every variable's value to `save_path` (atomically) and resolves to the path written. */
+  /**
+   * Writes every variable's value to `save_path` (atomically) and resolves to the path written.
+   * @example
+   * ```ts
+   * const saver = tf.train.Saver();
+   * await saver.save(sess, 'model.safetensors');
+   * ```
+   */
   async save(sess: Session, save_path: string, options: SaveOptions = {}): Promise<string> {
     checkKeys('Saver.save', options, ['global_step', 'allow_non_finite', 'metadata']);
     this.checkSession(sess, 'save');
@@ -92,7 +99,14 @@ export class Saver {
     return path;
   }
 
-  /** Reads `save_path` and assigns each saved value to the variable of the same name. */
+  /**
+   * Reads `save_path` and assigns each saved value to the variable of the same name.
+   * @example
+   * ```ts
+   * const saver = tf.train.Saver();
+   * await saver.restore(sess, 'model.safetensors');
+   * ```
+   */
   async restore(sess: Session, save_path: string, options: RestoreOptions = {}): Promise<void> {
     checkKeys('Saver.restore', options, ['allow_non_finite']);
     this.checkSession(sess, 'restore');

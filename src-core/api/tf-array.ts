@@ -38,13 +38,29 @@ function creatorTail(fn: string, dtypeOrOptions: DType | CreatorOptions | undefi
   return { dtype: checkDType(fn, (dtypeOrOptions as DType | undefined) ?? 'float32'), name: nameOf(fn, name) };
 }
 
-/** tf.zeros(shape, dtype?, name?) or tf.zeros(shape, {dtype, name}). */
+/**
+ * tf.zeros(shape, dtype?, name?) or tf.zeros(shape, {dtype, name}).
+ * @example
+ * ```ts
+ * const a = tf.constant([[1, 2], [3, 4]]);
+ * const b = tf.constant([[5, 6], [7, 8]]);
+ * const y = tf.zeros([784, 10]);
+ * ```
+ */
 export const zeros = guarded('zeros', function zeros(shape: number[], dtypeOrOptions?: DType | CreatorOptions, name?: Name): Tensor {
   const o = creatorTail('zeros', dtypeOrOptions, name);
   return m.fill(checkShape('zeros', shape), 0, o.dtype, o.name ?? 'zeros');
 });
 
-/** tf.ones(shape, dtype?, name?) or tf.ones(shape, {dtype, name}). */
+/**
+ * tf.ones(shape, dtype?, name?) or tf.ones(shape, {dtype, name}).
+ * @example
+ * ```ts
+ * const a = tf.constant([[1, 2], [3, 4]]);
+ * const b = tf.constant([[5, 6], [7, 8]]);
+ * const y = tf.ones([10]);
+ * ```
+ */
 export const ones = guarded('ones', function ones(shape: number[], dtypeOrOptions?: DType | CreatorOptions, name?: Name): Tensor {
   const o = creatorTail('ones', dtypeOrOptions, name);
   return m.fill(checkShape('ones', shape), 1, o.dtype, o.name ?? 'ones');
@@ -53,6 +69,12 @@ export const ones = guarded('ones', function ones(shape: number[], dtypeOrOption
 /**
  * tf.fill(dims, value, {dtype, name}): float32 unless `dtype` says otherwise (a JS number cannot say
  * whether it was written 1 or 1.0); a boolean value makes a bool tensor.
+ * @example
+ * ```ts
+ * const a = tf.constant([[1, 2], [3, 4]]);
+ * const b = tf.constant([[5, 6], [7, 8]]);
+ * const y = tf.fill([2, 3], 0.5);
+ * ```
  */
 export const fill = guarded('fill', function fill(dims: number[], value: number | boolean, nameOrOptions?: string | CreatorOptions): Tensor {
   const o = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : optionsOf<CreatorOptions>('fill', nameOrOptions, ['dtype', 'name']);
@@ -69,7 +91,15 @@ export interface ConstantOptions {
   name?: string;
 }
 
-/** tf.constant(value, {dtype, shape, name}); a scalar value with a shape fills it, as in TF-1. */
+/**
+ * tf.constant(value, {dtype, shape, name}); a scalar value with a shape fills it, as in TF-1.
+ * @example
+ * ```ts
+ * const a = tf.constant([[1, 2], [3, 4]]);
+ * const b = tf.constant([[5, 6], [7, 8]]);
+ * const y = tf.constant([[1, 2], [3, 4]], tf.int32);
+ * ```
+ */
 export const constant = guarded('constant', function constant(value: NDArray | NestedArray, dtypeOrOptions?: DType | ConstantOptions, options: ConstantOptions = {}): Tensor {
   const opts = typeof dtypeOrOptions === 'string' ? { ...options, dtype: dtypeOrOptions } : { ...dtypeOrOptions, ...options };
   checkKeys('constant', opts, ['dtype', 'shape', 'name']);
@@ -89,7 +119,25 @@ export const constant = guarded('constant', function constant(value: NDArray | N
   return constantTensor(array, opts.dtype ?? (value instanceof NDArray ? value.dtype : array.dtype), opts.name ?? 'Const');
 });
 
+/**
+ * Zeros with the shape and dtype of another tensor.
+ * @example
+ * ```ts
+ * const a = tf.constant([[1, 2], [3, 4]]);
+ * const b = tf.constant([[5, 6], [7, 8]]);
+ * const y = tf.zeros_like(a);
+ * ```
+ */
 export const zeros_like = guarded('zeros_like', (x: TensorLike, name?: Name): Tensor => m.zerosLike(x, nameOf('zeros_like', name)));
+/**
+ * Ones with the shape and dtype of another tensor.
+ * @example
+ * ```ts
+ * const a = tf.constant([[1, 2], [3, 4]]);
+ * const b = tf.constant([[5, 6], [7, 8]]);
+ * const y = tf.ones_like(a);
+ * ```
+ */
 export const ones_like = guarded('ones_like', (x: TensorLike, name?: Name): Tensor => m.onesLike(x, nameOf('ones_like', name)));
 export const identity = guarded('identity', (x: TensorLike, name?: Name): Tensor => m.identity(x, nameOf('identity', name)));
 export const stop_gradient = guarded('stop_gradient', (x: TensorLike, name?: Name): Tensor => m.stopGradient(x, nameOf('stop_gradient', name)));
@@ -104,6 +152,12 @@ export interface ConcatOptions {
 /**
  * tf.concat(values, axis, name), tf.concat(values, {axis, name}) (TF >= 1.0); the pre-1.0 order
  * concat(concat_dim, values) is accepted too, since a number first cannot be a list of values.
+ * @example
+ * ```ts
+ * const a = tf.constant([[1, 2], [3, 4]]);
+ * const b = tf.constant([[5, 6], [7, 8]]);
+ * const y = tf.concat([a, b], 1);
+ * ```
  */
 export const concat = guarded('concat', function concat(values: TensorLike[] | number, axisOrOptions?: number | TensorLike[] | ConcatOptions, name?: Name): Tensor {
   let list: unknown = values;
@@ -138,7 +192,15 @@ export interface ExpandDimsOptions {
   name?: string;
 }
 
-/** tf.expand_dims(input, axis): a size-1 axis inserted at `axis` (negative counts from the end). */
+/**
+ * tf.expand_dims(input, axis): a size-1 axis inserted at `axis` (negative counts from the end).
+ * @example
+ * ```ts
+ * const a = tf.constant([[1, 2], [3, 4]]);
+ * const b = tf.constant([[5, 6], [7, 8]]);
+ * const y = tf.expand_dims(a, 0);
+ * ```
+ */
 export const expand_dims = guarded('expand_dims', function expand_dims(input: TensorLike, axisOrOptions?: number | ExpandDimsOptions, name?: string): Tensor {
   const opts = typeof axisOrOptions === 'number' ? { axis: axisOrOptions, name } : { ...axisOrOptions, ...(name === undefined ? {} : { name }) };
   checkKeys('expand_dims', opts, ['axis', 'dim', 'name']);
@@ -154,7 +216,15 @@ export interface SqueezeOptions {
   name?: string;
 }
 
-/** tf.squeeze(input, axis?): removes the given size-1 axes, or every size-1 axis. */
+/**
+ * tf.squeeze(input, axis?): removes the given size-1 axes, or every size-1 axis.
+ * @example
+ * ```ts
+ * const a = tf.constant([[1, 2], [3, 4]]);
+ * const b = tf.constant([[5, 6], [7, 8]]);
+ * const y = tf.squeeze(tf.expand_dims(a, 0));
+ * ```
+ */
 export const squeeze = guarded('squeeze', function squeeze(input: TensorLike, axisOrOptions?: number | number[] | SqueezeOptions, name?: string): Tensor {
   const positional = typeof axisOrOptions === 'number' || Array.isArray(axisOrOptions);
   const opts: SqueezeOptions = positional ? { axis: axisOrOptions, name } : { ...axisOrOptions, ...(name === undefined ? {} : { name }) };
@@ -174,7 +244,15 @@ export interface OneHotOptions {
   name?: string;
 }
 
-/** tf.one_hot(indices, depth, {on_value=1, off_value=0, axis=-1, dtype=float32, name}). */
+/**
+ * tf.one_hot(indices, depth, {on_value=1, off_value=0, axis=-1, dtype=float32, name}).
+ * @example
+ * ```ts
+ * const a = tf.constant([[1, 2], [3, 4]]);
+ * const b = tf.constant([[5, 6], [7, 8]]);
+ * const y = tf.one_hot(tf.constant([0, 2], tf.int32), 3);
+ * ```
+ */
 export const one_hot = guarded('one_hot', function one_hot(indices: TensorLike, depth: number, options: OneHotOptions = {}): Tensor {
   checkKeys('one_hot', options, ['on_value', 'off_value', 'axis', 'dtype', 'name']);
   const on = Number(options.on_value ?? 1);

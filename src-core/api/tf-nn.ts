@@ -16,10 +16,50 @@ type Name = string | NameOption;
 
 export type { DataFormat, Padding };
 
+/**
+ * Elementwise max(x, 0).
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 10]);
+ * const y = tf.nn.relu(x);
+ * ```
+ */
 export const relu = guarded('nn.relu', (x: TensorLike, name?: Name): Tensor => m.relu(x, nameOf('relu', name)));
+/**
+ * Elementwise logistic function.
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 10]);
+ * const y = tf.nn.sigmoid(x);
+ * ```
+ */
 export const sigmoid = guarded('nn.sigmoid', (x: TensorLike, name?: Name): Tensor => m.sigmoid(x, nameOf('sigmoid', name)));
+/**
+ * Elementwise hyperbolic tangent.
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 10]);
+ * const y = tf.nn.tanh(x);
+ * ```
+ */
 export const tanh = guarded('nn.tanh', (x: TensorLike, name?: Name): Tensor => m.tanh(x, nameOf('tanh', name)));
+/**
+ * Softmax over the last axis.
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 10]);
+ * const y = tf.nn.softmax(x);
+ * ```
+ */
 export const softmax = guarded('nn.softmax', (logits: TensorLike, name?: Name): Tensor => m.softmax(logits, nameOf('softmax', name)));
+/**
+ * Log of the softmax over the last axis, computed stably.
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 10]);
+ * const y = tf.nn.log_softmax(x);
+ * ```
+ */
 export const log_softmax = guarded('nn.log_softmax', (logits: TensorLike, name?: Name): Tensor => m.logSoftmax(logits, nameOf('log_softmax', name)));
 
 /**
@@ -88,7 +128,14 @@ export interface BiasAddOptions {
   name?: string;
 }
 
-/** tf.nn.bias_add(value, bias, {data_format, name}); data_format may also be given positionally. */
+/**
+ * tf.nn.bias_add(value, bias, {data_format, name}); data_format may also be given positionally.
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 10]);
+ * const y = tf.nn.bias_add(x, tf.Variable(tf.zeros([10])));
+ * ```
+ */
 export const bias_add = guarded('nn.bias_add', function bias_add(value: TensorLike, bias: TensorLike, formatOrOptions?: DataFormat | BiasAddOptions, name?: string): Tensor {
   const opts = typeof formatOrOptions === 'string' ? { data_format: formatOrOptions, name } : { ...formatOrOptions, ...(name === undefined ? {} : { name }) };
   checkKeys('bias_add', opts, ['data_format', 'name']);
@@ -108,6 +155,11 @@ export interface DropoutOptions {
  * tf.nn.dropout(x, keep_prob, {noise_shape, seed, name}): keeps each element with probability
  * keep_prob, scaled by 1/keep_prob: x / keep_prob * floor(keep_prob + uniform[0, 1)), as TF-1.
  * keep_prob may be a Tensor (a placeholder fed 1 for evaluation).
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 10]);
+ * const y = tf.nn.dropout(x, 0.5);
+ * ```
  */
 export const dropout = guarded('nn.dropout', function dropout(x: TensorLike, keep_prob?: TensorLike, options: DropoutOptions = {}): Tensor {
   checkKeys('dropout', options, ['noise_shape', 'seed', 'name', 'rate']);
@@ -160,19 +212,40 @@ function crossEntropyArgs(fn: string, first: TensorLike | CrossEntropyOptions, l
   return { ...first, logits };
 }
 
-/** Per-example softmax cross-entropy [batch] of logits against label distributions (same shape). */
+/**
+ * Per-example softmax cross-entropy [batch] of logits against label distributions (same shape).
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 10]);
+ * const y = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits({ logits: x, labels: tf.placeholder(tf.float32, [null, 10]) }));
+ * ```
+ */
 export const softmax_cross_entropy_with_logits = guarded('nn.softmax_cross_entropy_with_logits', function softmax_cross_entropy_with_logits(logitsOrOptions: TensorLike | CrossEntropyOptions, labels?: TensorLike, name?: string): Tensor {
   const args = crossEntropyArgs('softmax_cross_entropy_with_logits', logitsOrOptions, labels, name);
   return m.softmaxCrossEntropy(args.logits, args.labels, args.name);
 });
 
-/** Per-example softmax cross-entropy of logits against class indices (int32, or whole float32 values). */
+/**
+ * Per-example softmax cross-entropy of logits against class indices (int32, or whole float32 values).
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 10]);
+ * const y = tf.nn.sparse_softmax_cross_entropy_with_logits({ logits: x, labels: tf.placeholder(tf.int32, [null]) });
+ * ```
+ */
 export const sparse_softmax_cross_entropy_with_logits = guarded('nn.sparse_softmax_cross_entropy_with_logits', function sparse_softmax_cross_entropy_with_logits(logitsOrOptions: TensorLike | CrossEntropyOptions, labels?: TensorLike, name?: string): Tensor {
   const args = crossEntropyArgs('sparse_softmax_cross_entropy_with_logits', logitsOrOptions, labels, name);
   return m.sparseSoftmaxCrossEntropy(args.logits, args.labels, args.name);
 });
 
-/** tf.nn.l2_loss(t) = sum(t²) / 2, a scalar. */
+/**
+ * tf.nn.l2_loss(t) = sum(t²) / 2, a scalar.
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 10]);
+ * const y = tf.nn.l2_loss(x);
+ * ```
+ */
 export const l2_loss = guarded('nn.l2_loss', function l2_loss(t: TensorLike, name?: Name): Tensor {
   return m.mul(m.reduceSum(m.square(t)), 0.5, nameOf('l2_loss', name) ?? 'L2Loss');
 });

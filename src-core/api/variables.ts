@@ -21,6 +21,11 @@ export interface PlaceholderOptions {
 /**
  * tf.placeholder(dtype, shape?, name?) or tf.placeholder(dtype, {shape, name}): shape dims may be null;
  * no shape means unknown rank.
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 784]);
+ * const y = await tf.Session().run(tf.reduce_sum(x), { feed_dict: [[x, [[1, 2]]]] });
+ * ```
  */
 export const placeholder = guarded('placeholder', function placeholder(dtype: DType, shapeOrOptions?: Shape | PlaceholderOptions, nameOrOptions?: string | PlaceholderOptions): Tensor {
   if (!isDType(dtype)) throw new InvalidArgumentError(`placeholder: unknown dtype ${describeValue(dtype)} (use tf.float32, tf.int32 or tf.bool)`);
@@ -144,7 +149,15 @@ export interface AssignOptions {
   name?: string;
 }
 
-/** assign(ref, value): a tensor whose value is the variable's new value once it runs. */
+/**
+ * assign(ref, value): a tensor whose value is the variable's new value once it runs.
+ * @example
+ * ```ts
+ * const v = tf.Variable(1);
+ * const inc = tf.assign(v, tf.add(v, 1));
+ * await sess.run(inc); // 2
+ * ```
+ */
 export const assign = guarded('assign', function assign(ref: Tensor, value: TensorLike, options: AssignOptions = {}): Tensor {
   checkKeys('assign', options, ['name']);
   if (!(ref instanceof Tensor) || ref.op.type !== 'VariableV2') {
@@ -154,7 +167,14 @@ export const assign = guarded('assign', function assign(ref: Tensor, value: Tens
   return ref.graph.createOp(Assign, [ref, v], {}, { name: options.name ?? 'Assign' }).outputs[0];
 });
 
-/** An op that runs all of `inputs` (tensors or ops) and outputs nothing. */
+/**
+ * An op that runs all of `inputs` (tensors or ops) and outputs nothing.
+ * @example
+ * ```ts
+ * const train = tf.group(tf.assign(a, 1), tf.assign(b, 2));
+ * await sess.run(train);
+ * ```
+ */
 export const group = guarded('group', function group(...inputs: (Tensor | Operation | (Tensor | Operation)[])[]): Operation {
   const flat = inputs.flat();
   let name: string | undefined;
@@ -184,9 +204,24 @@ export const variables_initializer = guarded('variables_initializer', function v
   return graph.createOp(NoOp, [], {}, { name, controlInputs: vars.map((v) => v.initializer) });
 });
 
-/** Initialises every variable of the default graph created so far. */
+/**
+ * Initialises every variable of the default graph created so far.
+ * @example
+ * ```ts
+ * const sess = tf.Session();
+ * await sess.run(tf.global_variables_initializer());
+ * ```
+ */
 export const global_variables_initializer = guarded('global_variables_initializer', function global_variables_initializer(): Operation {
   return variables_initializer(global_variables());
 });
 
+/**
+ * TF-1's older name for `tf.global_variables_initializer()`.
+ * @example
+ * ```ts
+ * const sess = tf.Session();
+ * await sess.run(tf.initialize_all_variables());
+ * ```
+ */
 export const initialize_all_variables = guarded('initialize_all_variables', global_variables_initializer);

@@ -57,7 +57,14 @@ export class DataSet {
     return this.epochsCompleted;
   }
 
-  /** The next `batchSize` examples as `[xs, ys]`, fresh arrays of shape `[batchSize, ...]`. */
+  /**
+   * The next `batchSize` examples as `[xs, ys]`, fresh arrays of shape `[batchSize, ...]`.
+   * @example
+   * ```ts
+   * const mnist = get_mnist({ flatten: true, onehot: true });
+   * const [xs, ys] = mnist.train.next_batch(100);
+   * ```
+   */
   next_batch(batchSize: number): [NDArray, NDArray] {
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
       throw new InvalidArgumentError(`DataSet.next_batch: batch size must be a positive integer, got ${String(batchSize)}`);

@@ -1,6 +1,7 @@
 /**
  * `tinyflow.datasets`: get_mnist and the pieces under it. `idx` and `dataset` are pure; `get_mnist`,
  * `loadDataDir`, `detectDataSources` and `readIdxFile` read files and so need Node.
+ * @module
  */
 export { get_mnist, MNIST_IMAGE_SHAPE, NUM_CLASSES, type GetMnistOptions, type MnistDataSets } from './mnist';
 export { DataSet, type DataSetOptions } from './dataset';

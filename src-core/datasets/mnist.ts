@@ -54,6 +54,11 @@ export const MNIST_IMAGE_SHAPE: readonly [number, number] = [28, 28];
  * path for the process; every call still returns fresh DataSets with their own batch cursors. The
  * `images` arrays share the cached pixels (no 188 MB copy for Fashion-MNIST), so treat them as read-only;
  * batches from `next_batch` are always fresh copies.
+ * @example
+ * ```ts
+ * const mnist = get_mnist({ flatten: true, onehot: true });
+ * const [xs, ys] = mnist.train.next_batch(100);
+ * ```
  */
 export function get_mnist(options: GetMnistOptions = {}): MnistDataSets {
   const { flatten = false, onehot = false, shuffle = true, validation_size: validationSize = 0 } = options;

@@ -29,15 +29,36 @@ function factory<A extends unknown[], T extends object>(cls: { prototype: T; nam
   return f as unknown as Factory<A, T>;
 }
 
+/**
+ * Plain gradient descent: var -= learning_rate * grad.
+ * @example
+ * ```ts
+ * const train_step = tf.train.GradientDescentOptimizer(0.5).minimize(loss);
+ * await sess.run(train_step, { feed_dict: [[x, xs], [y_, ys]] });
+ * ```
+ */
 export const GradientDescentOptimizer = factory(GradientDescent, (learning_rate: number | Tensor, options?: GradientDescentOptions) =>
   new GradientDescent(learning_rate, options), 'GradientDescentOptimizer');
 export type GradientDescentOptimizer = GradientDescent;
 
+/**
+ * Gradient descent with momentum.
+ * @example
+ * ```ts
+ * const train_step = tf.train.MomentumOptimizer(0.01, 0.9).minimize(loss);
+ * ```
+ */
 export const MomentumOptimizer = factory(Momentum, (learning_rate: number | Tensor, momentum: number, options?: MomentumOptions) =>
   new Momentum(learning_rate, momentum, options), 'MomentumOptimizer');
 export type MomentumOptimizer = Momentum;
 
-/** AdamOptimizer(learning_rate?, {beta1, beta2, epsilon, name}) or AdamOptimizer({learning_rate, ...}). */
+/**
+ * AdamOptimizer(learning_rate?, {beta1, beta2, epsilon, name}) or AdamOptimizer({learning_rate, ...}).
+ * @example
+ * ```ts
+ * const train_step = tf.train.AdamOptimizer(1e-4).minimize(loss);
+ * ```
+ */
 export const AdamOptimizer = factory(Adam, (learning_rate?: number | Tensor | AdamOptions, options?: AdamOptions) =>
   typeof learning_rate === 'object' && !(learning_rate instanceof Tensor)
     ? new Adam(undefined, { ...learning_rate, ...options })
@@ -56,5 +77,22 @@ export const AdagradOptimizer = factory(Adagrad, (learning_rate: number | Tensor
     : new Adagrad(learning_rate, options), 'AdagradOptimizer');
 export type AdagradOptimizer = Adagrad;
 
+/**
+ * Saves and restores Variables as a safetensors file, written atomically.
+ * @example
+ * ```ts
+ * const saver = tf.train.Saver();
+ * await saver.save(sess, 'model.safetensors');
+ * await saver.restore(sess, 'model.safetensors');
+ * ```
+ */
 export const Saver = factory(SaverClass, (options?: ConstructorParameters<typeof SaverClass>[0]) => new SaverClass(options), 'Saver');
+/**
+ * What `tf.train.Saver()` returns: `save` and `restore`.
+ * @interface
+ * @example
+ * ```ts
+ * const saver: tf.train.Saver = tf.train.Saver();
+ * ```
+ */
 export type Saver = SaverClass;

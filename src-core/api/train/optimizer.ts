@@ -42,12 +42,29 @@ export abstract class Optimizer {
     }
   }
 
+  /**
+   * Adds the ops that compute the gradients of `loss` and apply them to `var_list` (every trainable Variable by default).
+   * @example
+   * ```ts
+   * const train_step = tf.train.GradientDescentOptimizer(0.5).minimize(loss);
+   * await sess.run(train_step, { feed_dict: [[x, xs], [y_, ys]] });
+   * ```
+   */
   minimize(loss: Tensor, options: MinimizeOptions = {}): Operation {
     checkKeys(`${this.name}.minimize`, options, ['var_list', 'global_step', 'name']);
     const pairs = this.compute_gradients(loss, { var_list: options.var_list });
     return this.apply_gradients(pairs, { global_step: options.global_step, name: options.name });
   }
 
+  /**
+   * The `[gradient, variable]` pairs of `loss` for `var_list` (every trainable Variable by default); the gradient is null where loss does not depend on it.
+   * @example
+   * ```ts
+   * const opt = tf.train.GradientDescentOptimizer(0.1);
+   * const pairs = opt.compute_gradients(loss);
+   * const train_step = opt.apply_gradients(pairs);
+   * ```
+   */
   compute_gradients(loss: Tensor, options: ComputeGradientsOptions = {}): GradAndVar[] {
     checkKeys(`${this.name}.compute_gradients`, options, ['var_list']);
     if (!(loss instanceof Tensor)) throw new InvalidArgumentError(`${this.name}.compute_gradients: loss must be a Tensor, got ${String(loss)}`);
@@ -62,6 +79,15 @@ export abstract class Optimizer {
     return vars.map((v, i): GradAndVar => [grads[i], v]);
   }
 
+  /**
+   * An Operation that applies `[gradient, variable]` pairs (null gradients are skipped), e.g. after clipping them.
+   * @example
+   * ```ts
+   * const opt = tf.train.MomentumOptimizer(0.01, 0.9);
+   * const clipped = opt.compute_gradients(loss).map(([g, v]) => [g === null ? null : tf.minimum(g, 1), v] as const);
+   * const train_step = opt.apply_gradients(clipped);
+   * ```
+   */
   apply_gradients(gradsAndVars: GradAndVar[], options: ApplyGradientsOptions = {}): Operation {
     checkKeys(`${this.name}.apply_gradients`, options, ['global_step', 'name']);
     const live = gradsAndVars.filter((p): p is [Tensor, Variable] => p[0] !== null);
