@@ -17,7 +17,8 @@ import './ops/builtin';
  * ```ts
  * const x = tf.Variable(3);
  * const [dx] = tf.gradients(tf.square(x), [x]);
- * await sess.run(dx); // 6
+ * await sess.run(tf.global_variables_initializer());
+ * await sess.run(dx!); // 6
  * ```
  */
 export function gradients(ys: Tensor | Tensor[], xs: Tensor | Tensor[], grad_ys?: (Tensor | null)[] | Tensor): (Tensor | null)[] {

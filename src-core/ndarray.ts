@@ -70,8 +70,7 @@ export class NDArray {
    * The single number of a rank-0 or one-element array.
    * @example
    * ```ts
-   * const [total] = await sess.run([tf.reduce_sum(x)], { feed_dict: [[x, [1, 2]]] });
-   * total.item(); // 3
+   * tf.NDArray.from([[7]]).item(); // 7
    * ```
    */
   item(): number {

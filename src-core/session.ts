@@ -191,7 +191,8 @@ export class Session implements VariableStore {
    * @example
    * ```ts
    * const sess = tf.Session();
-   * const [w, b] = await sess.run([W, b_], { feed_dict: [[x, xs]] });
+   * await sess.run(tf.global_variables_initializer());
+   * const [l] = await sess.run([loss, train_step], { feed_dict: [[x, xs], [y_, ys]] }); // [NDArray, null]
    * ```
    */
   run<const F extends Fetch>(fetches: F, feeds?: RunOptions | FeedDict): Promise<FetchResult<F>> {
@@ -245,7 +246,7 @@ export class Session implements VariableStore {
    * @example
    * ```ts
    * const sess = tf.Session();
-   * try { await sess.run(train_step); } finally { sess.close(); }
+   * try { await sess.run(tf.add(1, 2)); } finally { sess.close(); }
    * ```
    */
   close(): void {

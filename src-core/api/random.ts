@@ -110,7 +110,7 @@ export interface RandomUniformOptions {
  * tf.random_uniform(shape, {minval=0, maxval=1, dtype, seed, name}): uniform in [minval, maxval).
  * @example
  * ```ts
- * const W = tf.Variable(tf.random_uniform([784, 10], -1, 1, { seed: 1 }));
+ * const W = tf.Variable(tf.random_uniform([784, 10], { minval: -1, maxval: 1, seed: 1 }));
  * ```
  */
 export const random_uniform = guarded('random_uniform', function random_uniform(shape: number[], minvalOrOptions?: number | RandomUniformOptions, options: RandomUniformOptions = {}): Tensor {

@@ -104,7 +104,7 @@ export class Saver {
    * @example
    * ```ts
    * const saver = tf.train.Saver();
-   * await saver.restore(sess, 'model.safetensors');
+   * await saver.restore(sess, 'model.safetensors'); // a file saver.save wrote
    * ```
    */
   async restore(sess: Session, save_path: string, options: RestoreOptions = {}): Promise<void> {

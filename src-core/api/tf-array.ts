@@ -42,8 +42,6 @@ function creatorTail(fn: string, dtypeOrOptions: DType | CreatorOptions | undefi
  * tf.zeros(shape, dtype?, name?) or tf.zeros(shape, {dtype, name}).
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.zeros([784, 10]);
  * ```
  */
@@ -56,8 +54,6 @@ export const zeros = guarded('zeros', function zeros(shape: number[], dtypeOrOpt
  * tf.ones(shape, dtype?, name?) or tf.ones(shape, {dtype, name}).
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.ones([10]);
  * ```
  */
@@ -71,8 +67,6 @@ export const ones = guarded('ones', function ones(shape: number[], dtypeOrOption
  * whether it was written 1 or 1.0); a boolean value makes a bool tensor.
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.fill([2, 3], 0.5);
  * ```
  */
@@ -95,8 +89,6 @@ export interface ConstantOptions {
  * tf.constant(value, {dtype, shape, name}); a scalar value with a shape fills it, as in TF-1.
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.constant([[1, 2], [3, 4]], tf.int32);
  * ```
  */
@@ -124,7 +116,6 @@ export const constant = guarded('constant', function constant(value: NDArray | N
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.zeros_like(a);
  * ```
  */
@@ -134,7 +125,6 @@ export const zeros_like = guarded('zeros_like', (x: TensorLike, name?: Name): Te
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.ones_like(a);
  * ```
  */
@@ -197,7 +187,6 @@ export interface ExpandDimsOptions {
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.expand_dims(a, 0);
  * ```
  */
@@ -221,7 +210,6 @@ export interface SqueezeOptions {
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.squeeze(tf.expand_dims(a, 0));
  * ```
  */
@@ -248,8 +236,6 @@ export interface OneHotOptions {
  * tf.one_hot(indices, depth, {on_value=1, off_value=0, axis=-1, dtype=float32, name}).
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.one_hot(tf.constant([0, 2], tf.int32), 3);
  * ```
  */

@@ -51,7 +51,6 @@ export const multiply = binary('multiply', m.mul);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.pow(a, 2);
  * ```
  */
@@ -61,7 +60,6 @@ export const pow = binary('pow', m.pow);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.maximum(a, 0);
  * ```
  */
@@ -71,7 +69,6 @@ export const maximum = binary('maximum', m.maximum);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.minimum(a, 1);
  * ```
  */
@@ -95,7 +92,7 @@ const comparison = (fn: string, f: (a: TensorLike, b: TensorLike, name?: string)
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
  * const b = tf.constant([[5, 6], [7, 8]]);
- * const y = tf.equal(tf.argmax(y, 1), tf.argmax(y_, 1));
+ * const same = tf.equal(tf.argmax(a, 1), tf.argmax(b, 1)); // [false, false]
  * ```
  */
 export const equal = comparison('equal', m.equal);
@@ -125,7 +122,6 @@ export const less_equal = comparison('less_equal', m.lessEqual);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.greater(a, 0);
  * ```
  */
@@ -139,7 +135,7 @@ export const logical_or = binary('logical_or', m.logicalOr);
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
  * const b = tf.constant([[5, 6], [7, 8]]);
- * const y = W.sub(tf.mul(W_grad, 0.5));
+ * const y = a.sub(tf.mul(b, 0.5)); // also tf.sub(a, ...)
  * ```
  */
 export const sub = guarded('sub', subtract);
@@ -148,7 +144,6 @@ export const sub = guarded('sub', subtract);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.mul(a, 2);
  * ```
  */
@@ -158,7 +153,6 @@ export const mul = guarded('mul', multiply);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.div(a, 2);
  * ```
  */
@@ -186,7 +180,6 @@ export const divide = guarded('divide', truediv);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.negative(a);
  * ```
  */
@@ -196,7 +189,6 @@ export const negative = unary('negative', m.neg);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.neg(a);
  * ```
  */
@@ -206,7 +198,6 @@ export const neg = guarded('neg', negative);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.abs(a);
  * ```
  */
@@ -217,7 +208,6 @@ export const sign = unary('sign', m.sign);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.exp(a);
  * ```
  */
@@ -227,7 +217,6 @@ export const exp = unary('exp', m.exp);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.log(a);
  * ```
  */
@@ -237,7 +226,6 @@ export const log = unary('log', m.log);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.sqrt(a);
  * ```
  */
@@ -248,7 +236,6 @@ export const rsqrt = unary('rsqrt', m.rsqrt);
  * @example
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.square(a);
  * ```
  */
@@ -258,8 +245,6 @@ export const reciprocal = unary('reciprocal', m.reciprocal);
  * Elementwise logistic function 1 / (1 + e ** -x) (also `tf.nn.sigmoid`).
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.sigmoid(x);
  * ```
  */
@@ -268,8 +253,6 @@ export const sigmoid = unary('sigmoid', m.sigmoid);
  * Elementwise hyperbolic tangent (also `tf.nn.tanh`).
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.tanh(x);
  * ```
  */
@@ -289,8 +272,6 @@ export interface MatMulOptions {
  * Matrix product of two rank-2 tensors; `transpose_a`/`transpose_b` transpose an input first.
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.matmul(x, W, { transpose_b: false });
  * ```
  */
@@ -310,8 +291,6 @@ const reduction = (fn: string, f: typeof m.reduceSum) =>
  * Sum over `reduction_indices` (or `axis`), all axes by default; `keep_dims` keeps them as size 1.
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.reduce_sum(x, { reduction_indices: [1], keep_dims: true });
  * ```
  */
@@ -330,8 +309,6 @@ export const reduce_mean = reduction('reduce_mean', m.reduceMean);
  * Maximum over `reduction_indices` (or `axis`), all axes by default.
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.reduce_max(x, 1);
  * ```
  */
@@ -340,8 +317,6 @@ export const reduce_max = reduction('reduce_max', m.reduceMax);
  * Minimum over `reduction_indices` (or `axis`), all axes by default.
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.reduce_min(x, { axis: 0 });
  * ```
  */
@@ -350,8 +325,6 @@ export const reduce_min = reduction('reduce_min', m.reduceMin);
  * Product over `reduction_indices` (or `axis`), all axes by default.
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.reduce_prod(x, 1);
  * ```
  */
@@ -376,8 +349,6 @@ const argReduction = (fn: string, f: typeof m.argmax) =>
  * Index of the largest value along an axis, as int32.
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.argmax(logits, 1);
  * ```
  */
@@ -386,8 +357,6 @@ export const argmax = argReduction('argmax', m.argmax);
  * Index of the smallest value along an axis, as int32.
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.argmin(x, 0);
  * ```
  */
@@ -399,7 +368,7 @@ export const argmin = argReduction('argmin', m.argmin);
  * ```ts
  * const a = tf.constant([[1, 2], [3, 4]]);
  * const b = tf.constant([[5, 6], [7, 8]]);
- * const y = tf.cast(correct, tf.float32);
+ * const y = tf.cast(tf.equal(a, b), tf.float32);
  * ```
  */
 export const cast = guarded('cast', function cast(x: TensorLike, dtype: DType, name?: Name): Tensor {
@@ -411,8 +380,6 @@ export const cast = guarded('cast', function cast(x: TensorLike, dtype: DType, n
  * The same values in a new shape; one dimension may be -1 (inferred).
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.reshape(x, [-1, 28, 28, 1]);
  * ```
  */
@@ -430,8 +397,6 @@ export interface TransposeOptions {
  * tf.transpose(x, perm?, name?) or tf.transpose(x, {perm, name}); no perm reverses the axes.
  * @example
  * ```ts
- * const a = tf.constant([[1, 2], [3, 4]]);
- * const b = tf.constant([[5, 6], [7, 8]]);
  * const y = tf.transpose(x, [1, 0]);
  * ```
  */

@@ -23,7 +23,7 @@ export interface PlaceholderOptions {
  * no shape means unknown rank.
  * @example
  * ```ts
- * const x = tf.placeholder(tf.float32, [null, 784]);
+ * const x = tf.placeholder(tf.float32, [null, 2]);
  * const y = await tf.Session().run(tf.reduce_sum(x), { feed_dict: [[x, [[1, 2]]]] });
  * ```
  */
@@ -171,6 +171,8 @@ export const assign = guarded('assign', function assign(ref: Tensor, value: Tens
  * An op that runs all of `inputs` (tensors or ops) and outputs nothing.
  * @example
  * ```ts
+ * const a = tf.Variable(0);
+ * const b = tf.Variable(0);
  * const train = tf.group(tf.assign(a, 1), tf.assign(b, 2));
  * await sess.run(train);
  * ```

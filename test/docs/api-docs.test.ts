@@ -1,12 +1,17 @@
 // Every public function that ../shared/API.md names has a summary and an @example in the
 // reference TypeDoc generates (npm run docs), read from the reflection TypeDoc builds with the
 // repository's typedoc.json, so a comment placed where TypeDoc does not show it counts as missing.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Application, type ProjectReflection, type Reflection, type Comment, DeclarationReflection, ReflectionKind } from 'typedoc';
 import { apiNames } from './api-names';
+import * as tf from '../../src-core';
+import * as np from '../../src-core/np';
+import { get_mnist } from '../../src-core/datasets';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const apiMd = join(root, '..', 'shared', 'API.md');
@@ -56,11 +61,52 @@ function shownComment(r: DeclarationReflection): Comment | undefined {
   return signature?.comment;
 }
 
+/** The code of a comment's first @example, without its ```ts fence. */
+function exampleCode(comment: Comment | undefined): string {
+  const example = comment?.blockTags.find((t) => t.tag === '@example');
+  return (example?.content.map((p) => p.text).join('') ?? '').replace(/^\s*```\w*\n?|```\s*$/g, '').trim();
+}
+
+// The names examples may use without defining them, as in a TF-1 tutorial: a softmax-regression graph
+// on a few bundled digits, with its variables initialized in `sess`.
+const CONTEXT = `
+const x = tf.placeholder(tf.float32, [null, 784]);
+const y_ = tf.placeholder(tf.float32, [null, 10]);
+const W = tf.Variable(tf.zeros([784, 10]));
+const b_ = tf.Variable(tf.zeros([10]));
+const logits = tf.add(tf.matmul(x, W), b_);
+const loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits({ logits, labels: y_ }));
+const train_step = tf.train.GradientDescentOptimizer(0.1).minimize(loss);
+const [xs, ys] = get_mnist({ flatten: true, onehot: true }).train.next_batch(4);
+const sess = tf.Session({ backend: 'cpu' });
+await sess.run(tf.global_variables_initializer());
+`;
+
+type ExampleFn = (tf: unknown, np: unknown, get_mnist: unknown) => Promise<void>;
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => ExampleFn;
+
+/** Runs one example in a fresh default graph; returns its error, if any. */
+async function runExample(code: string): Promise<string | undefined> {
+  const js = ts.transpileModule(`${CONTEXT}\n{\n${code}\n}\nsess.close();`, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
+  tf.reset_default_graph();
+  try {
+    await new AsyncFunction('tf', 'np', 'get_mnist', js)(tf, np, get_mnist);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+}
+
 describe.skipIf(!haveApiMd)('API reference (TypeDoc)', () => {
-  it('gives every function named in API.md a summary and an @example', async () => {
-    const names = apiNames(readFileSync(apiMd, 'utf8'));
+  let project: ProjectReflection;
+  let names: string[];
+  beforeAll(async () => {
+    names = apiNames(readFileSync(apiMd, 'utf8'));
+    project = await buildProject();
+  }, 60_000);
+
+  it('gives every function named in API.md a summary and an @example', () => {
     expect(names.length).toBeGreaterThan(80);
-    const project = await buildProject();
     const problems: string[] = [];
     for (const name of names) {
       const r = lookup(project, name);
@@ -68,9 +114,29 @@ describe.skipIf(!haveApiMd)('API reference (TypeDoc)', () => {
       const comment = shownComment(r);
       const summary = comment?.summary.map((p) => p.text).join('').trim() ?? '';
       if (summary === '') problems.push(`${name}: no summary`);
-      const example = comment?.blockTags.find((t) => t.tag === '@example');
-      if (example === undefined || example.content.map((p) => p.text).join('').trim() === '') problems.push(`${name}: no @example`);
+      if (exampleCode(comment) === '') problems.push(`${name}: no @example`);
     }
     expect(problems).toEqual([]);
-  }, 60_000);
+  });
+
+  describe('the examples run', () => {
+    const cwd = process.cwd();
+    let dir = '';
+    // Saver's examples write and read model.safetensors in the working directory.
+    beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'tinyflow-api-examples-')); process.chdir(dir); });
+    afterAll(() => { process.chdir(cwd); rmSync(dir, { recursive: true, force: true }); });
+
+    it('every example runs against the real library (save before restore)', async () => {
+      const order = (n: string) => (n === 'train.Saver.restore' ? 1 : 0);
+      const failures: string[] = [];
+      for (const name of [...names].sort((a, b) => order(a) - order(b))) {
+        const r = lookup(project, name);
+        const code = r === undefined ? '' : exampleCode(shownComment(r));
+        if (code === '') continue;
+        const error = await runExample(code);
+        if (error !== undefined) failures.push(`${name}: ${error}`);
+      }
+      expect(failures).toEqual([]);
+    });
+  });
 });

@@ -84,7 +84,7 @@ export abstract class Optimizer {
    * @example
    * ```ts
    * const opt = tf.train.MomentumOptimizer(0.01, 0.9);
-   * const clipped = opt.compute_gradients(loss).map(([g, v]) => [g === null ? null : tf.minimum(g, 1), v] as const);
+   * const clipped = opt.compute_gradients(loss).map(([g, v]): tf.train.GradAndVar => [g && tf.minimum(g, 1), v]);
    * const train_step = opt.apply_gradients(clipped);
    * ```
    */
