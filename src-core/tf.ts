@@ -37,6 +37,10 @@ export {
  * ```
  */
 export const Variable = VariableFn;
+/**
+ * What `tf.Variable()` returns: a Tensor that keeps its value across `run` calls.
+ * @interface
+ */
 export type Variable = VariableClass;
 export { gradients } from './autodiff';
 export { Tensor } from './graph/tensor';
