@@ -40,6 +40,10 @@ export const Variable = VariableFn;
 /**
  * What `tf.Variable()` returns: a Tensor that keeps its value across `run` calls.
  * @interface
+ * @example
+ * ```ts
+ * const step: tf.Variable = tf.Variable(0, { trainable: false });
+ * ```
  */
 export type Variable = VariableClass;
 export { gradients } from './autodiff';
