@@ -67,7 +67,7 @@ describe.skipIf(chromiumMissing)('tinyflow studio in headless Chromium (web host
 
   it('trains with a live chart and examples/s, and keeps training across a backend switch', async () => {
     // Long enough that training is still running after the 3 s frame-rate window and the backend switches.
-    await page.getByTestId('epochs').fill('50');
+    await page.getByTestId('epochs').fill('200');
     await page.getByTestId('start').click();
     await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 15_000 }).toBe('running');
     const rate1 = await page.getByTestId('examples-per-second').textContent();
