@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { clientFrame, rawClient, textFrame, upgradeRequest } from './ws-test-support';
+import { mulberry32 } from '../../bench/rng';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FUZZ_MS = Number(process.env.FUZZ_MS ?? 25_000);
@@ -23,17 +24,6 @@ const RSS_GROWTH_LIMIT_MB = 250;
 /** A legitimate round trip slower than this counts as the host not answering (generous: CI runs other test files beside this one). */
 const ROUND_TRIP_LIMIT_MS = 10_000;
 
-/** mulberry32: small, seeded, good enough to pick cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function rssMb(pid: number): number {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
@@ -248,14 +238,14 @@ describe('the web host under a fuzzing attack', () => {
       const rssBefore = rssMb(child.pid!);
 
       const counts: Counts = { http: 0, upgrades: 0, frames: 0, bytes: 0 };
-      const random = prng(seed);
+      const random = mulberry32(seed);
       const started = Date.now();
       const end = started + FUZZ_MS;
       let rssPeak = rssBefore;
       let rounds = 0;
       let slowest = 0;
       const attackers = Array.from({ length: ATTACKERS }, async (_, i) => {
-        const next = attacker(port, token, prng(seed + i + 1), counts);
+        const next = attacker(port, token, mulberry32(seed + i + 1), counts);
         while (Date.now() < end) await next();
       });
       const page = (async () => {

@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -45,3 +45,22 @@ export function launchChromium(): Promise<BrowserContext> {
 }
 
 export const chromiumMissing = !existsSync(CHROMIUM);
+
+/** Draws a 28×28 digit on the pad as horizontal mouse strokes, one per run of ink in each pixel row. */
+export async function drawDigit(page: Page, pixels: Float32Array): Promise<void> {
+  const box = (await page.getByTestId('drawpad').boundingBox())!;
+  const cell = box.width / 28;
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) {
+      if (pixels[y * 28 + x] < 0.5) continue;
+      let end = x;
+      while (end + 1 < 28 && pixels[y * 28 + end + 1] >= 0.5) end++;
+      const cy = box.y + (y + 0.5) * cell;
+      await page.mouse.move(box.x + (x + 0.5) * cell, cy);
+      await page.mouse.down();
+      await page.mouse.move(box.x + (end + 0.5) * cell, cy, { steps: 2 });
+      await page.mouse.up();
+      x = end;
+    }
+  }
+}

@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { get_mnist } from '../../src-core/datasets';
-import { buildApp, chromiumMissing, CHROMIUM, launchChromium, ROOT, startWebHost } from './browser-support';
+import { buildApp, chromiumMissing, CHROMIUM, drawDigit, launchChromium, ROOT, startWebHost } from './browser-support';
 
 const SHOTS = join(ROOT, 'docs/screenshots');
 if (chromiumMissing) console.warn(`e2e skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
@@ -53,24 +53,6 @@ function callHost(page: Page, token: string, channel: string, payload: unknown):
   );
 }
 
-/** Draws a 28×28 digit on the pad as horizontal mouse strokes, one per run of ink in each pixel row. */
-async function drawDigit(page: Page, pixels: Float32Array): Promise<void> {
-  const box = (await page.getByTestId('drawpad').boundingBox())!;
-  const cell = box.width / 28;
-  for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) {
-      if (pixels[y * 28 + x] < 0.5) continue;
-      let end = x;
-      while (end + 1 < 28 && pixels[y * 28 + end + 1] >= 0.5) end++;
-      const cy = box.y + (y + 0.5) * cell;
-      await page.mouse.move(box.x + (x + 0.5) * cell, cy);
-      await page.mouse.down();
-      await page.mouse.move(box.x + (end + 0.5) * cell, cy, { steps: 2 });
-      await page.mouse.up();
-      x = end;
-    }
-  }
-}
 
 describe.skipIf(chromiumMissing)('the studio tells the truth (issue 12, headless Chromium, web host)', () => {
   let context: BrowserContext;
