@@ -51,17 +51,7 @@ export function productInterval(a: { lo: number; hi: number }, b: { lo: number; 
 }
 
 /** numpy broadcasting of two concrete shapes; undefined when they do not broadcast. */
-export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | undefined {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
-    const db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
-    if (da !== db && da !== 1 && db !== 1) return undefined;
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
+export { broadcastOf as broadcastShapes } from '../../src-core/ops/test-support';
 
 export function union(a: ReadonlySet<number>, b: ReadonlySet<number>): Set<number> {
   return new Set([...a, ...b]);
