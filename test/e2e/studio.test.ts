@@ -167,7 +167,9 @@ describe.skipIf(chromiumMissing)('tinyflow studio in headless Chromium (web host
 
   it('saves a checkpoint, and after a page reload opens it and trains on from its step', async () => {
     await page.getByTestId('tab-train').click();
-    await page.getByTestId('epochs').fill('40');
+    // 1,000 epochs (80,000 steps): the run must still be going after the reload below, to be stopped
+    // there, even on a quiet machine (40 epochs finished first on the clean-clone CI).
+    await page.getByTestId('epochs').fill('1000');
     await page.getByTestId('start').click();
     // 'running' only once the new run started: the previous one ended 'finished' with a high step count.
     await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 15_000 }).toBe('running');
@@ -194,7 +196,7 @@ describe.skipIf(chromiumMissing)('tinyflow studio in headless Chromium (web host
     await expect.poll(() => page.getByTestId('restored').textContent(), { timeout: 15_000 }).toBe(`restored from checkpoint at step ${saved} (e2e-run.safetensors)`);
     expect(await page.getByTestId('state').textContent()).toBe('paused');
     expect(await stepOf(page)).toBe(saved);
-    expect(await page.getByTestId('epochs').inputValue()).toBe('40');
+    expect(await page.getByTestId('epochs').inputValue()).toBe('1000');
     expect(await page.getByTestId('batch').inputValue()).toBe('100');
     expect(await page.getByTestId('model').inputValue()).toBe('softmax');
     // The curve is the checkpoint's history up to its step, drawn before a single new step.

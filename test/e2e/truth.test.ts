@@ -98,7 +98,8 @@ describe.skipIf(chromiumMissing)('the studio tells the truth (issue 12, headless
     await page.getByTestId('model').selectOption('softmax');
     await page.getByTestId('learning-rate').fill('50');
     await page.getByTestId('batch').fill('1');
-    await page.getByTestId('epochs').fill('1');
+    // 5 epochs (40,000 steps of 1): the resumed run further down must still be going when it is checked.
+    await page.getByTestId('epochs').fill('5');
     await page.getByTestId('start').click();
     await expect.poll(() => text(page, 'state'), { timeout: 30_000 }).toBe('diverged');
     const message = await text(page, 'divergence-message');
@@ -168,7 +169,8 @@ describe.skipIf(chromiumMissing)('the studio tells the truth (issue 12, headless
     await page.getByTestId('optimizer').selectOption('sgd');
     await page.getByTestId('learning-rate').fill('0.1');
     await page.getByTestId('batch').fill('50');
-    await page.getByTestId('epochs').fill('40');
+    // 1,000 epochs: the run must outlast every check below, however quiet the machine.
+    await page.getByTestId('epochs').fill('1000');
     await page.getByTestId('start').click();
     await expect.poll(() => text(page, 'state'), { timeout: 15_000 }).toBe('running');
     await expect.poll(() => stepOf(page), { timeout: 15_000 }).toBeGreaterThan(10);
@@ -179,7 +181,7 @@ describe.skipIf(chromiumMissing)('the studio tells the truth (issue 12, headless
     for (const id of ['model', 'optimizer', 'learning-rate', 'batch', 'epochs']) expect(await page.getByTestId(id).isDisabled(), id).toBe(true);
     expect(await page.getByTestId('backend').isEnabled()).toBe(true);
     expect(await text(page, 'running-model')).toBe('mlp');
-    expect(await text(page, 'running-settings')).toBe('sgd · learning rate 0.1 · batch 50 · 40 epochs · bundled MNIST');
+    expect(await text(page, 'running-settings')).toBe('sgd · learning rate 0.1 · batch 50 · 1000 epochs · bundled MNIST');
     expect(await text(page, 'code-title')).toBe('The running model (mlp), as you would write it');
     const mlpCode = await text(page, 'model-code');
     expect(mlpCode).not.toBe('');
