@@ -11,9 +11,10 @@ import { constant, zeros } from '../api/tf-array';
 import { assign, placeholder, trainable_variables, VariableFn } from '../api/variables';
 import { gradients } from '../autodiff';
 import { InternalError } from '../errors';
+import type { Operation } from '../graph/operation';
 import type { Tensor } from '../graph/tensor';
-import type { BuiltModel, ModelOptions } from './model';
-import { makeOptimizer } from './optimizer-choice';
+import type { BuiltModel, ModelLayer, ModelOptions, VariableGradient } from './model';
+import { makeOptimizer, type OptimizerName } from './optimizer-choice';
 import { DEFAULT_NUM_CLASSES, layerShapes, withClasses, type Init, type LayerSpec, type ModelSpec } from './spec';
 
 function initial(init: Init, shape: number[]): Tensor {
@@ -65,8 +66,13 @@ export function buildFromSpec(name: string, zooSpec: ModelSpec, { learningRate, 
   const shapes = layerShapes(spec);
   let h = x;
   let shape = spec.input === 'flat' ? [784] : [1, 28, 28];
+  const layers: ModelLayer[] = [];
+  const names = layerNames(spec.layers);
   spec.layers.forEach((layer, i) => {
+    const before = new Set(trainable_variables(x.graph));
     h = applyLayer(h, layer, shape);
+    const weights = trainable_variables(x.graph).filter((v) => !before.has(v));
+    layers.push({ name: names[i], kind: layerKind(layer), output: h, weights, dataFormat: spec.input === 'nchw' ? 'NCHW' : 'NHWC' });
     shape = shapes[i];
     const actual = h.shape?.slice(1);
     if (actual !== undefined && actual.some((d, k) => d !== null && d !== shape[k])) {
@@ -77,16 +83,44 @@ export function buildFromSpec(name: string, zooSpec: ModelSpec, { learningRate, 
   const probabilities = m.softmax(logits);
   const labels = placeholder('float32', [null, numClasses], 'labels');
   const loss = spec.loss === 'seed' ? m.reduceMean(m.neg(m.reduceSum(m.mul(labels, m.log(probabilities)), [1]))) : m.reduceMean(m.softmaxCrossEntropy(logits, labels));
-  const trainOp = spec.loss === 'seed' && optimizer === 'sgd' ? seedUpdate(name, loss, learningRate) : makeOptimizer(optimizer, learningRate).minimize(loss);
+  const { trainOp, gradients: grads } = spec.loss === 'seed' && optimizer === 'sgd' ? seedUpdate(name, loss, learningRate) : optimizerUpdate(optimizer, loss, learningRate);
   const accuracy = m.reduceMean(m.equal(m.argmax(logits, 1), m.argmax(labels, 1)));
-  return { x, labels, logits, probabilities, loss, trainOp, accuracy, flatten: spec.input === 'flat' };
+  return { x, labels, logits, probabilities, loss, trainOp, accuracy, flatten: spec.input === 'flat', layers, gradients: grads };
+}
+
+/** minimize() in its two halves, so the gradients it applies can be fetched beside the train op. */
+function optimizerUpdate(optimizer: OptimizerName, loss: Tensor, learningRate: number): { trainOp: Operation; gradients: VariableGradient[] } {
+  const opt = makeOptimizer(optimizer, learningRate);
+  const pairs = opt.compute_gradients(loss);
+  const gradients = pairs.flatMap(([gradient, variable]) => (gradient === null ? [] : [{ variable, gradient }]));
+  return { trainOp: opt.apply_gradients(pairs), gradients };
+}
+
+const LAYER_KINDS: Partial<Record<LayerSpec['kind'], string>> = {
+  dense: 'dense', linear: 'dense', conv: 'conv', conv_layer: 'conv', max_pool: 'pool', max_pool_layer: 'pool',
+};
+
+function layerKind(layer: LayerSpec): string {
+  return LAYER_KINDS[layer.kind] ?? layer.kind;
+}
+
+/** A named layer keeps its name; the others are numbered per kind as ConvNetJS does (pool1, tanh2). */
+function layerNames(specs: readonly LayerSpec[]): string[] {
+  const seen = new Map<string, number>();
+  return specs.map((layer) => {
+    if ('name' in layer && typeof layer.name === 'string') return layer.name;
+    const kind = layerKind(layer);
+    const n = (seen.get(kind) ?? 0) + 1;
+    seen.set(kind, n);
+    return `${kind}${n}`;
+  });
 }
 
 /** The seed's hand-written update, W ← W − lr · dL/dW (what GradientDescentOptimizer computes too). */
-function seedUpdate(name: string, loss: Tensor, learningRate: number): Tensor {
+function seedUpdate(name: string, loss: Tensor, learningRate: number): { trainOp: Tensor; gradients: VariableGradient[] } {
   const W = trainable_variables(loss.graph);
   if (W.length !== 1) throw new InternalError(`model '${name}': the seed's update takes one Variable, the model has ${W.length}`);
   const [gradW] = gradients(loss, [W[0]]);
   if (gradW === null) throw new InternalError(`model '${name}': the loss does not depend on ${W[0].op.name}`);
-  return assign(W[0], m.sub(W[0], m.mul(learningRate, gradW)));
+  return { trainOp: assign(W[0], m.sub(W[0], m.mul(learningRate, gradW))), gradients: [{ variable: W[0], gradient: gradW }] };
 }

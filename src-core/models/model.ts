@@ -15,6 +15,33 @@ export interface BuiltModel {
   accuracy: Tensor;
   /** Whether the model wants flattened images. */
   flatten: boolean;
+  /**
+   * The layers in order, for views that look inside the model (activations, filters). Absent for models
+   * that cannot say (a model file's bare graph): views then find the layers in the forward graph.
+   */
+  layers?: ModelLayer[];
+  /**
+   * The gradient tensor the update applies to each trainable variable, so a trainer can fetch it with
+   * the train op on the same run (no second backward pass). Absent when the model cannot say.
+   */
+  gradients?: VariableGradient[];
+}
+
+export interface ModelLayer {
+  name: string;
+  /** dense, conv, pool, activation, reshape, ... (the spec's layer kind, coarsened). */
+  kind: string;
+  /** The layer's output for the batch fed to `x`. */
+  output: Tensor;
+  /** The Variables the layer created (weights first), none for a weightless layer. */
+  weights: Tensor[];
+  /** Where an image-shaped (rank 4) output keeps its channels. */
+  dataFormat: 'NCHW' | 'NHWC';
+}
+
+export interface VariableGradient {
+  variable: Tensor;
+  gradient: Tensor;
 }
 
 export interface ModelOptions {
