@@ -30,6 +30,27 @@ export interface NormalizedFetches {
   tensors: Tensor[];
   targets: Operation[];
   rebuild: (values: NDArray[]) => unknown;
+  /** Names of the fetched tensors and targets: the fetch half of a plan-cache key. */
+  key: string;
+}
+
+/** The fetch half of a plan-cache key. */
+function fetchKey(tensors: readonly Tensor[], targets: readonly Operation[]): string {
+  return `${tensors.map((t) => t.name).join(',')}|${targets.map((o) => o.name).join(',')}`;
+}
+
+const first = (values: NDArray[]): NDArray => values[0];
+const none = (): null => null;
+
+/**
+ * One Tensor or Operation, the usual training-loop fetch: its normalized form never changes (a
+ * tensor's graph and name are fixed), so a session keeps it instead of walking it on every run.
+ */
+export function normalizeSingleFetch(fetch: Tensor | Operation, graph: Graph): NormalizedFetches {
+  if (fetch.graph !== graph) throw new InvalidArgumentError(`Session.run: fetch '${fetch.name}' belongs to another graph than the session's`);
+  const tensors = fetch instanceof Tensor ? [fetch] : [];
+  const targets = fetch instanceof Operation ? [fetch] : [];
+  return { tensors, targets, rebuild: fetch instanceof Tensor ? first : none, key: fetchKey(tensors, targets) };
 }
 
 export function normalizeFetches(fetches: Fetch, graph: Graph): NormalizedFetches {
@@ -75,5 +96,5 @@ export function normalizeFetches(fetches: Fetch, graph: Graph): NormalizedFetche
     };
     return build(shape);
   };
-  return { tensors, targets, rebuild };
+  return { tensors, targets, rebuild, key: fetchKey(tensors, targets) };
 }

@@ -16,7 +16,7 @@ import { ALL_OPTIMIZATIONS, NO_OPTIMIZATIONS, OPTIMIZATION_NAMES, type Optimizat
 import { formatExplanation, type PlanExplanation } from './compile/explain';
 import { VariableSnapshots, lostReason, nextBackendAfter, type FailoverEvent, type FailoverOptions } from './session-failover';
 import type { VariableAttrs } from './ops/state';
-import { normalizeFetches, type Fetch, type FetchResult } from './session-fetches';
+import { normalizeFetches, normalizeSingleFetch, type Fetch, type FetchResult, type NormalizedFetches } from './session-fetches';
 import { normalizeFeeds, type FeedDict } from './session-feeds';
 import { forgetSession, withDefaultSession } from './session-default';
 import { describeValue, optionsOf } from './api/options';
@@ -71,6 +71,12 @@ export interface RunOptions {
   feed_dict?: FeedDict;
 }
 
+/** A compiled plan and the feeds it was compiled for, found by comparing shapes rather than building a key string. */
+interface PlanEntry {
+  feeds: { tensor: Tensor; shape: readonly number[] }[];
+  plan: Plan;
+}
+
 interface VariableSlot {
   buffer: BackendBuffer;
   shape: readonly number[];
@@ -82,6 +88,10 @@ export class Session implements VariableStore {
   private backendOrPromise: Backend | Promise<Backend>;
   private ownsBackend: boolean;
   private readonly plans = new Map<string, Plan>();
+  /** The same plans by their fetch key (see session-fetches), for the per-run lookup. */
+  private readonly plansByFetch = new Map<string, PlanEntry[]>();
+  /** Normalized single fetches (a Tensor or an Operation: immutable), so a training loop does not redo them. */
+  private readonly singleFetches = new WeakMap<Tensor | Operation, NormalizedFetches>();
   private readonly variables = new Map<Operation, VariableSlot>();
   private closed = false;
   /** The compiler passes this session's plans use. */
@@ -158,6 +168,7 @@ export class Session implements VariableStore {
       }
       // The lost device's buffers are gone with it: nothing to free.
       this.plans.clear();
+      this.plansByFetch.clear();
       if (this.ownsBackend) {
         try {
           lost.dispose();
@@ -236,9 +247,11 @@ export class Session implements VariableStore {
     if (!backend.readSync) {
       throw new FailedPreconditionError(`Session.runSync: backend '${backend.name}' is asynchronous; use await session.run(...)`);
     }
-    const read = backend.readSync.bind(backend);
     const { plan, rebuild } = this.prepare(backend, fetches, feeds);
-    return rebuild(plan.fetches.map((p) => new NDArray(read(p.buffer), p.shape, p.dtype))) as FetchResult<F>;
+    const ports = plan.fetches;
+    const values = new Array<NDArray>(ports.length);
+    for (let i = 0; i < ports.length; i++) values[i] = new NDArray(backend.readSync(ports[i].buffer), ports[i].shape, ports[i].dtype);
+    return rebuild(values) as FetchResult<F>;
   }
 
   /**
@@ -258,6 +271,7 @@ export class Session implements VariableStore {
       for (const plan of this.plans.values()) for (const buf of plan.ownedBuffers) b.free(buf);
       for (const slot of this.variables.values()) b.free(slot.buffer);
       this.plans.clear();
+      this.plansByFetch.clear();
       this.variables.clear();
       if (this.ownsBackend) b.dispose();
     };
@@ -373,20 +387,33 @@ export class Session implements VariableStore {
 
   private planFor(backend: Backend, fetches: Fetch, feeds: RunOptions | FeedDict | undefined) {
     if (this.closed) throw new FailedPreconditionError('Session.run: attempted to use a closed Session');
-    const { tensors, targets, rebuild } = normalizeFetches(fetches, this.graph);
+    const normalized = this.normalized(fetches);
+    const { tensors, targets, rebuild } = normalized;
     const feedValues = normalizeFeeds(feedDictOf(feeds), this.graph);
-    const key = planKey(tensors, targets, feedValues);
-    let plan = this.plans.get(key);
+    let entries = this.plansByFetch.get(normalized.key);
+    let plan = entries === undefined ? undefined : findPlan(entries, feedValues);
     if (!plan) {
       const feedSpecs = new Map([...feedValues].map(([t, v]) => [t, { shape: v.shape, dtype: v.dtype }]));
       plan = compilePlan(backend, this, { fetchTensors: tensors, targets, feedSpecs, optimizations: this.optimizations });
-      this.plans.set(key, plan);
+      this.plans.set(planKey(normalized.key, feedValues), plan);
+      if (entries === undefined) this.plansByFetch.set(normalized.key, (entries = []));
+      entries.push({ feeds: [...feedValues].map(([tensor, v]) => ({ tensor, shape: v.shape })), plan });
       if (this.profiling) {
         const fetchNames = [...tensors, ...targets].map((f) => f.name);
         this.profiles.set(plan, { fetches: fetchNames, runs: 0, ms: new Float64Array(plan.explanation.nodes.length) });
       }
     }
     return { plan, rebuild, feedValues };
+  }
+
+  private normalized(fetches: Fetch): NormalizedFetches {
+    if (!(fetches instanceof Tensor) && !(fetches instanceof Operation)) return normalizeFetches(fetches, this.graph);
+    let normalized = this.singleFetches.get(fetches);
+    if (normalized === undefined) {
+      normalized = normalizeSingleFetch(fetches, this.graph);
+      this.singleFetches.set(fetches, normalized);
+    }
+    return normalized;
   }
 
   private prepare(backend: Backend, fetches: Fetch, feeds: RunOptions | FeedDict | undefined) {
@@ -477,11 +504,32 @@ function feedDictOf(arg: RunOptions | FeedDict | undefined): FeedDict | undefine
   return options.feed_dict;
 }
 
-function planKey(tensors: Tensor[], targets: Operation[], feeds: Map<Tensor, NDArray>): string {
-  const f = tensors.map((t) => t.name).join(',');
-  const t = targets.map((o) => o.name).join(',');
+function planKey(fetchKey: string, feeds: Map<Tensor, NDArray>): string {
   const d = [...feeds].map(([k, v]) => `${k.name}${formatShape(v.shape)}`).sort().join(',');
-  return `${f}|${t}|${d}`;
+  return `${fetchKey}|${d}`;
+}
+
+/** The plan compiled for exactly these fed tensors at these shapes, if there is one. */
+function findPlan(entries: readonly PlanEntry[], feeds: Map<Tensor, NDArray>): Plan | undefined {
+  for (const entry of entries) {
+    if (entry.feeds.length !== feeds.size) continue;
+    let same = true;
+    for (const { tensor, shape } of entry.feeds) {
+      const fed = feeds.get(tensor);
+      if (fed === undefined || !sameShape(fed.shape, shape)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return entry.plan;
+  }
+  return undefined;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function asDType(value: NDArray, dtype: NDArray['dtype']): TypedArray {
