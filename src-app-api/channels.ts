@@ -16,6 +16,8 @@ export const REQUEST_CHANNELS = [
   'userset:delete',
   'inspect:snapshot',
   'inspect:node',
+  'inspect:activations',
+  'inspect:histories',
   'compare:run',
   'compare:cancel',
   'compare:coverage',

@@ -18,6 +18,7 @@ import { opCoverage } from './coverage';
 import { detectDataSources } from '../../src-core/datasets/load-data-dir';
 import { previewData } from './data-preview';
 import { loadData } from './datasets';
+import { activationsOf } from './activations';
 import { inspectSnapshot } from './inspect';
 import { Lock } from './lock';
 import { inspectNode, type InspectBatch } from './node-values';
@@ -145,6 +146,12 @@ export class ComputeEngine {
       const runtime = await this.currentRuntime();
       return this.lock.run(async () => inspectNode(runtime, this.inspectBatch(runtime), this.trainer.step, node, bins));
     },
+    'inspect:activations': async ({ source }) => {
+      const runtime = await this.currentRuntime();
+      const { test } = this.trainer.data ?? loadData(null, runtime.model.flatten);
+      return this.lock.run(() => activationsOf(runtime, test, source, this.trainer.step));
+    },
+    'inspect:histories': ({ variable }) => this.trainer.histories.answer(variable),
     // In its own thread and without the lock: training goes on beside it (the caption says so).
     'compare:run': async (request) => {
       modelEntry(request.model); // an unknown model is one clear error, not one per backend row

@@ -21,6 +21,7 @@ import { loadData } from './datasets';
 import { Lock, yieldToEventLoop } from './lock';
 import { ModelRuntime } from './model-runtime';
 import type { UserSet } from './user-set';
+import { HistoryRecorder, recordedVariables, recordingTrainStep } from './histories';
 
 /** Live accuracy uses at most this many test examples, so evaluation stays cheap for big test sets. */
 const LIVE_EVAL_EXAMPLES = 2000;
@@ -43,6 +44,8 @@ export class Trainer {
   data: MnistDataSets | null = null;
   /** The batch the last training step saw, so the Inspect view can show a node's values on it. */
   lastBatch: [NDArray, NDArray] | null = null;
+  /** Weight and gradient histograms of the current run (kept across pause, resume and backend moves). */
+  readonly histories = new HistoryRecorder();
   private loop: TrainingLoop | null = null;
   private config: TrainConfig | null = null;
   private totalSteps = 0;
@@ -80,6 +83,7 @@ export class Trainer {
   async start(config: TrainConfig): Promise<void> {
     await this.build(config, null);
     this.restored = null;
+    this.histories.reset(recordedVariables(this.runtime as ModelRuntime));
     this.begin({ startStep: 0, startPaused: false, loss: null, testAccuracy: null, history: { loss: [], accuracy: [] } });
   }
 
@@ -87,6 +91,7 @@ export class Trainer {
   async restore(path: string, restored: Omit<Restored, 'step'>, resume: boolean): Promise<CheckpointMeta> {
     const meta = await readCheckpointMeta(path);
     await this.build(meta.config, (runtime) => runtime.restore(path));
+    this.histories.reset(recordedVariables(this.runtime as ModelRuntime));
     this.totalSteps = meta.totalSteps;
     const step = Math.min(meta.step, meta.totalSteps);
     this.restored = { ...restored, step };
@@ -239,7 +244,8 @@ export class Trainer {
     const loop: TrainingLoop = new TrainingLoop(
       {
         target: {
-          trainStep: (xs, ys) => runtime.trainStep(xs, ys),
+          // On sampling steps it fetches the gradients with the train op (histories.ts).
+          trainStep: (xs, ys) => recordingTrainStep(this.histories, runtime, xs, ys, loop.step + 1),
           // In chunks that hand the lock over: a prediction waits for one chunk, not the whole evaluation.
           evaluate: chunkedEvaluator(runtime, data.test, LIVE_EVAL_EXAMPLES, () => this.lock.handOver()),
         },
