@@ -18,6 +18,7 @@ export const REQUEST_CHANNELS = [
   'inspect:node',
   'inspect:activations',
   'inspect:histories',
+  'inspect:plan',
   'compare:run',
   'compare:cancel',
   'compare:coverage',

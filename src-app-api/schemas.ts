@@ -199,6 +199,47 @@ const NodeValuesSchema = z.strictObject({
 });
 export type NodeValues = z.infer<typeof NodeValuesSchema>;
 
+/**
+ * How the graph viewer colours a node: decided in the worker from the graph (gradient: under autodiff's
+ * 'gradients' scope; optimizer: feeds only the train op's updates; fused: a plan node standing for several ops).
+ */
+export const GraphNodeKindSchema = z.enum(['variable', 'placeholder', 'op', 'gradient', 'optimizer', 'fused']);
+export type GraphNodeKind = z.infer<typeof GraphNodeKindSchema>;
+/** Bounds of the graph payloads: a model far past the zoo's sizes is cut, and says so. */
+export const GRAPH_LIMITS = { nodes: 20_000, edges: 100_000, fusedFrom: 256 } as const;
+const graphEdges = z.array(z.tuple([z.string(), z.string()])).max(GRAPH_LIMITS.edges);
+/** The compiled plan of the running session's training step (`tinyflow explain`), as a graph. */
+export const PlanGraphSchema = z.strictObject({
+  model: z.string(),
+  backend: z.string(),
+  batchSize: z.number().int().min(1),
+  /** Backend calls per step. */
+  kernels: z.number().int().min(0),
+  passes: z.array(z.strictObject({ name: z.string(), enabled: z.boolean(), summary: z.string() })).max(64),
+  memory: z.strictObject({ buffers: z.number().int().min(0), bytes: z.number().min(0), requestedBytes: z.number().min(0), variableBytes: z.number().min(0) }),
+  nodes: z
+    .array(
+      z.strictObject({
+        id: z.string(),
+        op: z.string(),
+        kind: GraphNodeKindSchema,
+        /** The graph ops a fused node stands for (at most GRAPH_LIMITS.fusedFrom listed). */
+        fusedFrom: z.array(z.string()).max(GRAPH_LIMITS.fusedFrom),
+        kernels: z.number().int().min(0),
+        /** buffer: the plan buffer the output lives in, -1 for a variable's or a feed's own buffer. */
+        outputs: z.array(z.strictObject({ shape: z.array(z.number().int()).max(16), dtype: z.string(), bytes: z.number().min(0), buffer: z.number().int() })).max(64),
+        /** Output 0 is computed straight into this variable (in-place update). */
+        writesVariable: z.string().nullable(),
+        scratchBytes: z.number().min(0),
+      }),
+    )
+    .max(GRAPH_LIMITS.nodes),
+  edges: graphEdges,
+  /** The plan had more nodes or edges than GRAPH_LIMITS: the rest were left out. */
+  truncated: z.boolean(),
+});
+export type PlanGraph = z.infer<typeof PlanGraphSchema>;
+
 export const NodeInspectionSchema = z.strictObject({
   node: z.string(),
   op: z.string(),
@@ -284,9 +325,15 @@ export const API = {
       testAccuracy: finite,
       misclassified: z.array(MisclassifiedSchema),
       graph: z.strictObject({
-        /** timeMs: the node's kernel time per training step (its fused kernel's when fused), null when it has none measured. */
-        nodes: z.array(z.strictObject({ id: z.string(), op: z.string(), shape: z.string(), gradient: z.boolean(), timeMs: finite.min(0).nullable() })),
-        edges: z.array(z.tuple([z.string(), z.string()])),
+        /**
+         * timeMs: the node's kernel time per training step (its fused kernel's when fused), null when it has none measured.
+         * init: only the variables' initializer reaches it (initial values, their random ops, the assigns).
+         */
+        nodes: z
+          .array(z.strictObject({ id: z.string(), op: z.string(), shape: z.string(), gradient: z.boolean(), kind: GraphNodeKindSchema, init: z.boolean(), timeMs: finite.min(0).nullable() }))
+          .max(GRAPH_LIMITS.nodes),
+        edges: graphEdges,
+        truncated: z.boolean(),
       }),
     }),
   },
@@ -295,6 +342,8 @@ export const API = {
     request: z.strictObject({ node: z.string().min(1).max(512), bins: z.number().int().min(2).max(200) }),
     response: NodeInspectionSchema,
   },
+  /** The compiled plan of the running session's training step, for the graph viewer's plan mode. */
+  'inspect:plan': { request: empty, response: PlanGraphSchema },
   /**
    * Runs the same workload on every backend, each within a time budget; compare:cancel, train:stop and
    * train:pause end it early (the rows so far come back, the unfinished one marked `stopped`).

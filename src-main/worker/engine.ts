@@ -18,6 +18,7 @@ import { opCoverage } from './coverage';
 import { detectDataSources } from '../../src-core/datasets/load-data-dir';
 import { previewData } from './data-preview';
 import { loadData } from './datasets';
+import { trainingPlan } from './graph-plan';
 import { activationsOf } from './activations';
 import { inspectSnapshot } from './inspect';
 import { Lock } from './lock';
@@ -152,6 +153,10 @@ export class ComputeEngine {
       return this.lock.run(() => activationsOf(runtime, test, source, this.trainer.step));
     },
     'inspect:histories': ({ variable }) => this.trainer.histories.answer(variable),
+    'inspect:plan': async () => {
+      const runtime = await this.currentRuntime();
+      return this.lock.run(async () => trainingPlan(runtime, this.inspectBatch(runtime)));
+    },
     // In its own thread and without the lock: training goes on beside it (the caption says so).
     'compare:run': async (request) => {
       modelEntry(request.model); // an unknown model is one clear error, not one per backend row

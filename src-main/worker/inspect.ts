@@ -4,7 +4,10 @@
  */
 import type { MnistDataSets } from '../../src-core/datasets';
 import { formatShape } from '../../src-core/graph/shape';
-import type { Res } from '../../src-app-api/schemas';
+import { Operation } from '../../src-core/graph/operation';
+import { global_variables } from '../../src-core/api/variables';
+import { GRAPH_LIMITS, type Res } from '../../src-app-api/schemas';
+import { initOnly, isAppOp, isGradientName, nodeKinds } from './graph-view';
 import { inChunks } from './chunked';
 import type { ModelRuntime } from './model-runtime';
 import { nodeTimes } from './node-values';
@@ -44,7 +47,7 @@ export async function inspectSnapshot(runtime: ModelRuntime, data: MnistDataSets
       });
     }
   }
-  return { step, templates, confusion, testAccuracy: correct / Math.max(n, 1), misclassified, graph: graphOf(runtime) };
+  return { step, templates, confusion, testAccuracy: correct / Math.max(n, 1), misclassified, graph: modelGraph(runtime) };
 }
 
 function argmax(a: Float32Array, offset: number, size: number): number {
@@ -53,19 +56,28 @@ function argmax(a: Float32Array, offset: number, size: number): number {
   return best;
 }
 
-/** The model's graph without the app's own restore ops; gradient nodes are those autodiff scoped under 'gradients'. */
-function graphOf(runtime: ModelRuntime): Res<'inspect:snapshot'>['graph'] {
-  const ops = runtime.graph.operations.filter((op) => !op.name.startsWith('restore') && !op.name.startsWith('saliency'));
+/**
+ * The model's graph without the app's own ops (restore, saliency), each node with its kind and whether
+ * only the initializer reaches it, cut at GRAPH_LIMITS (and saying so) for a model past the zoo's sizes.
+ */
+export function modelGraph(runtime: ModelRuntime): Res<'inspect:snapshot'>['graph'] {
+  const all = runtime.graph.operations.filter((op) => !isAppOp(op.name));
+  const ops = all.slice(0, GRAPH_LIMITS.nodes);
   const kept = new Set(ops.map((op) => op.name));
   const times = nodeTimes(runtime);
+  const { model } = runtime;
+  const kinds = nodeKinds(ops, [model.loss.op, model.probabilities.op, model.accuracy.op], model.trainOp instanceof Operation ? model.trainOp : model.trainOp.op);
+  const init = initOnly(all, new Set(global_variables(runtime.graph).map((v) => v.initializer)));
   const nodes = ops.map((op) => ({
     id: op.name,
     op: op.type,
     shape: op.outputs.length > 0 ? formatShape(op.outputs[0].shape) : '()',
-    gradient: op.name.startsWith('gradients'),
+    gradient: isGradientName(op.name),
+    kind: kinds.get(op) ?? 'op',
+    init: init.has(op),
     timeMs: times.get(op.name) ?? null,
   }));
   const edges: [string, string][] = [];
   for (const op of ops) for (const input of op.inputs) if (kept.has(input.op.name)) edges.push([input.op.name, op.name]);
-  return { nodes, edges };
+  return { nodes, edges: edges.slice(0, GRAPH_LIMITS.edges), truncated: all.length > ops.length || edges.length > GRAPH_LIMITS.edges };
 }
