@@ -28,6 +28,10 @@ export const REQUEST_CHANNELS = [
   'checkpoint:open',
   'checkpoint:list',
   'checkpoint:export-onnx',
+  'runs:list',
+  'runs:get',
+  'runs:delete',
+  'runs:rename',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];

@@ -14,6 +14,7 @@ import {
   RestoredSchema,
 } from './checkpoint-schemas';
 import { COMPARE_FIELD_LIMITS, TRAIN_FIELD_LIMITS, numberField, textField } from './field-limits';
+import { RUNS_API } from './runs-schemas';
 import { INSPECT_API } from './inspect-schemas';
 
 export { COMPARE_FIELD_LIMITS, TRAIN_FIELD_LIMITS, fieldError, limitMessage, type FieldError, type NumberFieldLimit } from './field-limits';
@@ -392,6 +393,7 @@ export const API = {
     request: CheckpointSaveRequest,
     response: z.strictObject({ path: z.string().nullable(), model: z.string().nullable(), bytes: z.number().int().min(0) }),
   },
+  ...RUNS_API,
   ...INSPECT_API,
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 

@@ -27,6 +27,8 @@ import { ModelRuntime } from './model-runtime';
 import { exportSessionOnnx } from './onnx-export';
 import { nothingDrawn, predict } from './predict';
 import { Trainer } from './trainer';
+import { RunRecorder } from './run-recorder';
+import { RunStore, runsDirFor } from './runs';
 import { UserSet, userSetPathFor } from './user-set';
 
 export type WorkerChannel = Exclude<RequestChannel, HostChannel>;
@@ -65,7 +67,10 @@ export class ComputeEngine {
     const autosaver = new Autosaver(options.autosavePath, options.autosaveMs, async (path) => {
       if (this.trainer.runtime !== null) await this.trainer.save(path);
     });
-    this.trainer = new Trainer(this.lock, (p) => emit('train:progress', p), this.userSet, autosaver);
+    // Runs are kept beside the autosave too; a corrupt run file is skipped with a message, never fatal.
+    const runs = new RunStore(runsDirFor(options.autosavePath));
+    runs.load();
+    this.trainer = new Trainer(this.lock, (p) => emit('train:progress', p), this.userSet, autosaver, new RunRecorder(runs));
   }
 
   /** The host-only channels: checkpoints by path (see src-app-api/worker-api.ts). */
@@ -176,6 +181,10 @@ export class ComputeEngine {
     'compare:cancel': () => ({ cancelled: this.compare.cancel() }),
     'compare:coverage': () => opCoverage(),
     'data:preview': (request) => previewData(request),
+    'runs:list': () => this.trainer.runs.store.list(),
+    'runs:get': ({ ids }) => ({ runs: this.trainer.runs.store.get(ids) }),
+    'runs:delete': ({ ids }) => this.trainer.runs.store.delete(ids),
+    'runs:rename': ({ id, name }) => ({ run: this.trainer.runs.store.rename(id, name) }),
   };
 
   /** The batch the last training step saw, else (nothing trained yet) the head of the test split. */

@@ -22,6 +22,8 @@ import { Lock, yieldToEventLoop } from './lock';
 import { ModelRuntime } from './model-runtime';
 import type { UserSet } from './user-set';
 import { HistoryRecorder, recordedVariables, recordingTrainStep } from './histories';
+import { RunRecorder, type RunStart as RecordedRunStart } from './run-recorder';
+import { RunStore } from './runs';
 
 /** Live accuracy uses at most this many test examples, so evaluation stays cheap for big test sets. */
 const LIVE_EVAL_EXAMPLES = 2000;
@@ -63,6 +65,8 @@ export class Trainer {
     private readonly emit: (p: Progress) => void,
     private readonly userSet: UserSet,
     private readonly autosaver: Autosaver,
+    /** Every run kept with its settings and curves (the Runs view); memory only unless the engine gives a store on disk. */
+    readonly runs: RunRecorder = new RunRecorder(new RunStore(null)),
   ) {
     this.throttle = new ProgressThrottle((u) => this.send(u));
     autosaver.onOutcome((error) => {
@@ -84,6 +88,7 @@ export class Trainer {
     await this.build(config, null);
     this.restored = null;
     this.histories.reset(recordedVariables(this.runtime as ModelRuntime));
+    this.runs.begin(this.runStart(0, null), false);
     this.begin({ startStep: 0, startPaused: false, loss: null, testAccuracy: null, history: { loss: [], accuracy: [] } });
   }
 
@@ -95,6 +100,7 @@ export class Trainer {
     this.totalSteps = meta.totalSteps;
     const step = Math.min(meta.step, meta.totalSteps);
     this.restored = { ...restored, step };
+    this.runs.begin(this.runStart(step, `${restored.source} ${restored.label} at step ${step}`), true);
     const history = meta.history ?? { loss: [], accuracy: [] };
     // Points past the saved step belong to training the checkpoint never saw.
     const upTo = (points: [number, number][]) => points.filter(([s]) => s <= step);
@@ -172,6 +178,7 @@ export class Trainer {
       this.runtime = next;
     });
     this.config = { ...config, learningRate };
+    this.runs.learningRate(loop.step, learningRate);
     this.begin({ startStep: loop.step, startPaused: false, loss: finiteOrNull(loop.loss), testAccuracy: loop.testAccuracy, history });
   }
 
@@ -236,6 +243,13 @@ export class Trainer {
     this.error = null;
   }
 
+  /** What the Runs view keeps of the session just built. */
+  private runStart(startStep: number, restoredFrom: string | null): RecordedRunStart {
+    const config = this.config as TrainConfig;
+    const data = this.data as MnistDataSets;
+    return { config, backend: this.runtime?.backend ?? config.backend, totalSteps: this.totalSteps, data: config.dataDir ?? 'bundled digits', classes: data.class_names.length, startStep, restoredFrom };
+  }
+
   private begin(start: RunStart): void {
     const runtime = this.runtime as ModelRuntime;
     const data = this.data as MnistDataSets;
@@ -266,6 +280,7 @@ export class Trainer {
       {
         onStep: (r) => {
           if (!isCurrent()) return;
+          this.runs.step(r, runtime.backend);
           this.throttle.addLoss(r.step, r.loss);
           if (r.testAccuracy !== undefined) this.throttle.addAccuracy(r.step, r.testAccuracy);
           this.report(false);
@@ -288,6 +303,7 @@ export class Trainer {
 
   private onState(state: LoopState, error: unknown): void {
     if (state === 'failed') this.error = error instanceof Error ? error.message : String(error);
+    this.runs.state(state, state === 'failed' ? this.error : state === 'diverged' ? (this.loop?.divergence?.message ?? null) : null);
     if (state === 'diverged') this.rewindCharts(this.loop?.divergence ?? null);
     this.report(true);
     // The session holds the last good weights again: the autosave keeps them (and their step).
