@@ -24,6 +24,8 @@ import {
 } from '../../src-app-api/inspect-schemas';
 
 export type ActivationSource = { testIndex: number } | { pixels: number[] };
+/** What activationsOf needs of a runtime: the app's ModelRuntime has it, and so does any graph with a session. */
+export type ActivationRuntime = Pick<TrainableModel<unknown>, 'name' | 'model' | 'session' | 'shapeImages'>;
 
 /** Forward ops that make a layer's output when the model does not list its layers (a model file's bare graph). */
 const LAYER_OPS: Record<string, string> = {
@@ -175,7 +177,7 @@ function inputOf(source: ActivationSource, test: DataSet): { pixels: Float32Arra
 }
 
 /** Runs the image through `runtime`'s model and lays out every layer (call it under the worker's lock). */
-export async function activationsOf(runtime: TrainableModel<unknown>, test: DataSet, source: ActivationSource, step: number): Promise<Activations> {
+export async function activationsOf(runtime: ActivationRuntime, test: DataSet, source: ActivationSource, step: number): Promise<Activations> {
   const { pixels, test: testInfo } = inputOf(source, test);
   const { model } = runtime;
   const { from, layers: all } = modelLayers(model);
