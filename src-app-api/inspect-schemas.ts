@@ -11,8 +11,8 @@ export const MAX_MAPS_PER_LAYER = 32;
 export const MAX_FILTERS_PER_LAYER = 32;
 /** Maps wider or taller than this are subsampled (every k-th row and column) to fit. */
 export const MAX_MAP_SIDE = 64;
-/** Kernels larger than this are cropped to their centre. */
-export const MAX_KERNEL_SIDE = 16;
+/** Kernels larger than this are cropped to their centre (28: a dense layer's templates over a 28×28 image fit). */
+export const MAX_KERNEL_SIDE = 28;
 /** A dense layer's vector is sent up to this many values. */
 export const MAX_VECTOR = 1024;
 /** Layers sent, in order. */
@@ -51,10 +51,13 @@ export const LayerActivationSchema = z.strictObject({
   }).nullable(),
   /** Any other output, flattened: the first `values.q.length` of `length` values. */
   vector: z.strictObject({ length: z.number().int().min(0), values: z.strictObject({ lo: finite, hi: finite, q: quantized.max(MAX_VECTOR) }) }).nullable(),
-  /** A conv layer's kernels: the first `list.length` of `count`, each kh×kw. */
+  /**
+   * A conv layer's kernels (the first `list.length` of `count`, each kh×kw), or a dense layer's templates
+   * when it reads the 28×28 image itself (each unit's 784 weights as a 28×28 map).
+   */
   filters: z.strictObject({
     count: z.number().int().min(0),
-    /** 'input channel' when the layer reads one channel, 'mean over N input channels' otherwise. */
+    /** 'input channel' when the layer reads one channel, 'mean over N input channels', or 'weights per input pixel' (templates). */
     over: z.string(),
     height: z.number().int().min(1).max(MAX_KERNEL_SIDE),
     width: z.number().int().min(1).max(MAX_KERNEL_SIDE),

@@ -92,7 +92,13 @@ describe('inspect:activations on the zoo', () => {
     expect(softmax).toMatchObject({ test: null, step: 5, model: 'softmax', input: drawing });
     const mlp = ActivationsResponseSchema.parse(await activationsOf(await zoo('mlp'), flatTest, { pixels: drawing }, 0));
     expect(summary(mlp)).toEqual(['fc1:dense:[100]', 'relu1:relu:[100]', 'fc2:dense:[10]']);
-    expect(mlp.layers.every((l) => l.maps === null && l.filters === null)).toBe(true);
+    expect(mlp.layers.every((l) => l.maps === null)).toBe(true);
+    // A dense layer on the image shows its units' weights as 28×28 templates; one on hidden units none.
+    expect(softmax.layers[0].filters).toMatchObject({ count: 10, over: 'weights per input pixel', height: 28, width: 28 });
+    expect(softmax.layers[0].filters?.list).toHaveLength(10);
+    expect(layer(mlp, 'fc1').filters).toMatchObject({ count: 100, height: 28, width: 28 });
+    expect(layer(mlp, 'fc1').filters?.list).toHaveLength(32);
+    expect(layer(mlp, 'fc2').filters).toBeNull();
   });
 
   it('a test index outside the split is an error naming the range', async () => {

@@ -135,9 +135,13 @@ function vectorOf(data: Float32Array, budget: Budget, notes: string[]): LayerAct
   return { length: data.length, values: quantize(shown, (i) => data[i]) };
 }
 
-/** A conv layer's kernels from its HWIO weight: the input channel when there is one, else the mean over them. */
+/**
+ * A conv layer's kernels from its HWIO weight (the input channel when there is one, else the mean over
+ * them), or a dense layer's templates from its [784, units] weight (a [28, 28, 1, units] kernel).
+ */
 function filtersOf(weight: NDArray, budget: Budget, notes: string[]): LayerActivation['filters'] {
-  const [kh, kw, cin, cout] = weight.shape;
+  const dense = weight.shape.length === 2;
+  const [kh, kw, cin, cout] = dense ? [28, 28, 1, weight.shape[1]] : weight.shape;
   const data = weight.data as Float32Array;
   const fh = Math.min(kh, MAX_KERNEL_SIDE);
   const fw = Math.min(kw, MAX_KERNEL_SIDE);
@@ -154,7 +158,8 @@ function filtersOf(weight: NDArray, budget: Budget, notes: string[]): LayerActiv
   };
   const list = Array.from({ length: shown }, (_, f) => quantize(fh * fw, (i) => mean(f, oy + Math.floor(i / fw), ox + (i % fw))));
   const { min, max } = rangeOf(data);
-  return { count: cout, over: cin === 1 ? 'input channel' : `mean over ${cin} input channels`, height: fh, width: fw, min, max, list };
+  const over = dense ? 'weights per input pixel' : cin === 1 ? 'input channel' : `mean over ${cin} input channels`;
+  return { count: cout, over, height: fh, width: fw, min, max, list };
 }
 
 function argmax(values: ArrayLike<number>, offset = 0, size = values.length): number {
@@ -182,7 +187,7 @@ export async function activationsOf(runtime: ActivationRuntime, test: DataSet, s
   const { model } = runtime;
   const { from, layers: all } = modelLayers(model);
   const layers = all.slice(0, MAX_LAYERS);
-  const filterWeights = layers.map((l) => l.weights.find((w) => w.shape?.length === 4) ?? null);
+  const filterWeights = layers.map((l) => l.weights.find((w) => w.shape?.length === 4 || (w.shape?.length === 2 && w.shape[0] === 784)) ?? null);
   const fetched = await runtime.session.run(
     { outputs: layers.map((l) => l.output), filters: filterWeights.filter((w): w is Tensor => w !== null), probabilities: model.probabilities },
     [[model.x, runtime.shapeImages(pixels, 1)]],
