@@ -3,22 +3,25 @@
  * so both hosts spawn the same out/main/compute-worker.js), preload (CommonJS, as a sandboxed preload
  * must be) and the renderer (Vue), each in its own block.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 
 /**
- * The wasm backend loads kernels.wasm from beside its module (`new URL('./kernels.wasm',
- * import.meta.url)`); the Node build does not copy such assets, so put it beside the bundled worker.
+ * The wasm backend loads its kernels from beside its module (`new URL('./kernels.wasm',
+ * import.meta.url)`, and every other kernels*.wasm build of them); the Node build does not copy such
+ * assets, so put all of them beside the bundled worker.
  */
 function copyWasmKernels(outDir: string): Plugin {
   return {
     name: 'tinyflow-copy-wasm-kernels',
     writeBundle() {
       mkdirSync(outDir, { recursive: true });
-      copyFileSync(resolve('backends/wasm/kernels.wasm'), resolve(outDir, 'kernels.wasm'));
+      for (const name of readdirSync(resolve('backends/wasm')).filter((n) => /^kernels.*\.wasm$/.test(n))) {
+        copyFileSync(resolve('backends/wasm', name), resolve(outDir, name));
+      }
     },
   };
 }
