@@ -120,7 +120,7 @@ describe('wasm backend loading', () => {
     processWithBuiltins.getBuiltinModule = undefined; // as in a browser: no synchronous file access
     try {
       const fresh = await import('./index');
-      expect(() => fresh.createWasmBackend()).toThrow(/wasm backend unavailable: kernels.wasm cannot be loaded synchronously in this host/);
+      expect(() => fresh.createWasmBackend()).toThrow(/wasm backend unavailable: the kernels cannot be loaded synchronously in this host/);
       await fresh.loadWasmKernels();
       expect(fresh.createWasmBackend().name).toBe('wasm'); // compiled once, instantiated synchronously from then on
     } finally {

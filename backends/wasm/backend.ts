@@ -32,7 +32,7 @@ import { checkCrossEntropyCall, checkElementwiseCall, checkMatmulEpilogueCall, c
 import { FusedElementwiseKernel } from './kernels/elementwise-fused';
 import { WasmHeap, sizeClass, type HeapStats } from './heap';
 import type { KernelExports } from './kernel-exports';
-import type { KernelModule } from './loader';
+import type { KernelModule, WasmArtifact } from './loader';
 import { MatmulThreads, planThreads } from './threads';
 import { BYTES_PER_ELEMENT, WasmBuffer, viewOf } from './wasm-buffer';
 import { argReduceKernel } from './kernels/arg-reduce';
@@ -60,9 +60,19 @@ export interface WasmBackendOptions {
    * memory (browsers, for now) always get 1.
    */
   readonly threads?: number;
+  /**
+   * Which build of the kernels: 'relaxed-simd' (fused multiply-add; an error where the host lacks
+   * relaxed SIMD) or 'simd128'. Default: $TINYFLOW_WASM_KERNELS, else relaxed SIMD where the host
+   * has it.
+   */
+  readonly artifact?: WasmArtifact;
 }
 
 export interface WasmCapabilities extends BackendCapabilities {
+  /** The kernels' build: 'relaxed-simd' (fused multiply-add) or 'simd128'. */
+  readonly kernels: WasmArtifact;
+  /** Why the SIMD128 build runs, where relaxed SIMD was not turned down on purpose. */
+  readonly kernelsReason?: string;
   /** Threads a large matmul runs on, the calling thread included. */
   readonly threads: number;
   /** Why `threads` is 1, where it is. */
@@ -94,7 +104,9 @@ export class WasmBackend implements Backend, KernelContext {
       plan.workerThreads === undefined ? null : new MatmulThreads(module, kernels, this.heap, plan.workerThreads, plan.threads);
     if (this.matmulThreads !== null) abandonedThreads.register(this, this.matmulThreads, this);
     this.capabilities = {
-      dtypes: DTYPES, sync: true, maxBufferElements: MAX_BUFFER_ELEMENTS, threads: plan.threads,
+      dtypes: DTYPES, sync: true, maxBufferElements: MAX_BUFFER_ELEMENTS, kernels: module.artifact,
+      ...(module.fallbackReason === undefined ? {} : { kernelsReason: module.fallbackReason }),
+      threads: plan.threads,
       ...(plan.reason === undefined ? {} : { singleThreadReason: plan.reason }),
     };
   }

@@ -4,4 +4,11 @@ export declare const GENERATED_HEADER: string;
 export declare function opList(name: string, text?: string): string[];
 /** The C enum header generated from primitive-ops.ts (or from `text`). */
 export declare function generatedHeader(text?: string): string;
-export declare function sourceHash(): string;
+export interface Artifact {
+  readonly name: string;
+  readonly manifest: string;
+  readonly flags: readonly string[];
+  readonly relaxed: boolean;
+}
+export declare const ARTIFACTS: readonly Artifact[];
+export declare function sourceHash(artifact?: Artifact): string;

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 /**
- * Builds backends/wasm/kernels.wasm from the C sources in csrc/ with clang + wasm-ld (Debian
- * packages `clang` and `lld`), and records what it was built from in kernels.build.json.
+ * Builds backends/wasm/kernels.wasm (SIMD128) and kernels-relaxed.wasm (SIMD128 + relaxed SIMD's
+ * fused multiply-add) from the C sources in csrc/ with clang + wasm-ld (Debian packages `clang` and
+ * `lld`), and records what each was built from in kernels.build.json / kernels-relaxed.build.json.
  *
  *   node backends/wasm/build.mjs            build; without a toolchain, accept the committed
  *                                           kernels.wasm if it was built from these sources (npm's
  *                                           `prepare` runs this, so `npm ci` works without clang)
  *   node backends/wasm/build.mjs --require  build, failing when clang or wasm-ld is missing
- *   node backends/wasm/build.mjs --check    build in memory and fail unless the result is
- *                                           byte-identical to the committed kernels.wasm
- *   node backends/wasm/build.mjs --status   print whether kernels.wasm was built from the current
+ *   node backends/wasm/build.mjs --check    build in memory and fail unless both results are
+ *                                           byte-identical to the committed artifacts
+ *   node backends/wasm/build.mjs --status   print whether each artifact was built from the current
  *                                           sources (JSON; needs no toolchain)
  *
  * The .wasm is committed so the app loads without a C toolchain; CI rebuilds it to prove that the
@@ -21,13 +22,13 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sourceDir = join(here, 'csrc');
 /** The op lists the C enums are generated from (see generatedHeader). */
 const opListPath = join(here, '..', 'primitive-ops.ts');
-const wasmPath = join(here, 'kernels.wasm');
-const manifestPath = join(here, 'kernels.build.json');
+import { relaxMaddOpcodes, REWRITE_VERSION } from './relaxed-opcodes.mjs';
 
 /**
  * WebAssembly features used: SIMD and threads (atomics, for a shared memory that worker instances
@@ -62,6 +63,17 @@ const COMPILE_FLAGS = [
 const LINK_FLAGS = [
   '-m', 'wasm32', '--no-entry', '--export=__heap_base', '--export=__stack_pointer', '--stack-first', '-z', 'stack-size=65536',
   '--import-memory', '--shared-memory', '--max-memory=4294901760', '--strip-debug',
+];
+
+/**
+ * The two artifacts: the same sources, the relaxed one compiled with TINYFLOW_RELAXED_SIMD so the
+ * kernels' MADD (kernels.h) is a fused multiply-add. Debian's clang 14 only knows relaxed SIMD's
+ * prototype encoding (f32x4.fma, 0xfd 0xaf 0x01); relaxed-opcodes.mjs rewrites it to the shipped
+ * f32x4.relaxed_madd (0xfd 0x85 0x02), which engines accept.
+ */
+export const ARTIFACTS = [
+  { name: 'kernels.wasm', manifest: 'kernels.build.json', flags: [], relaxed: false },
+  { name: 'kernels-relaxed.wasm', manifest: 'kernels-relaxed.build.json', flags: ['-mrelaxed-simd', '-DTINYFLOW_RELAXED_SIMD=1'], relaxed: true },
 ];
 
 /**
@@ -112,10 +124,11 @@ function sources() {
     .sort();
 }
 
-/** Hash of the flags and every source file: what kernels.build.json records and the tests check. */
-export function sourceHash() {
+/** Hash of an artifact's flags and every source file: what its manifest records and the tests check. */
+export function sourceHash(artifact = ARTIFACTS[0]) {
   const hash = createHash('sha256');
-  hash.update([...COMPILE_FLAGS, '|', ...LINK_FLAGS].join(' '));
+  hash.update([...COMPILE_FLAGS, ...artifact.flags, '|', ...LINK_FLAGS].join(' '));
+  if (artifact.relaxed) hash.update(`\0rewrite ${REWRITE_VERSION}`);
   for (const name of sources()) {
     hash.update(`\0${name}\0`);
     hash.update(readFileSync(join(sourceDir, name)));
@@ -146,7 +159,7 @@ function findToolchain() {
   return { clang, linker };
 }
 
-function compile({ clang, linker }) {
+function compile({ clang, linker }, artifact) {
   const out = mkdtempSync(join(tmpdir(), 'tinyflow-wasm-'));
   try {
     const objects = [];
@@ -154,28 +167,35 @@ function compile({ clang, linker }) {
     writeFileSync(join(out, GENERATED_HEADER), generatedHeader());
     for (const name of sources().filter((file) => file.endsWith('.c'))) {
       const object = join(out, name.replace(/\.c$/, '.o'));
-      execFileSync(clang.command, [...COMPILE_FLAGS, '-I', out, '-c', join(sourceDir, name), '-o', object], { stdio: ['ignore', 'inherit', 'inherit'] });
+      execFileSync(clang.command, [...COMPILE_FLAGS, ...artifact.flags, '-I', out, '-c', join(sourceDir, name), '-o', object], { stdio: ['ignore', 'inherit', 'inherit'] });
       objects.push(object);
     }
     const target = join(out, 'kernels.wasm');
     execFileSync(linker.command, [...LINK_FLAGS, ...objects, '-o', target], { stdio: ['ignore', 'inherit', 'inherit'] });
-    return readFileSync(target);
+    const linked = readFileSync(target);
+    if (!artifact.relaxed) return linked;
+    const relaxed = relaxMaddOpcodes(linked);
+    // Node 20 validates relaxed SIMD only behind this flag (V8 flags are per process; harmless later).
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    if (!WebAssembly.validate(relaxed)) throw new Error(`wasm build: ${artifact.name} does not validate after the relaxed-SIMD rewrite`);
+    return relaxed;
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
 }
 
-function readManifest() {
+function readManifest(artifact) {
   try {
-    return JSON.parse(readFileSync(manifestPath, 'utf8'));
+    return JSON.parse(readFileSync(join(here, artifact.manifest), 'utf8'));
   } catch {
     return null;
   }
 }
 
-/** Whether kernels.wasm and its manifest record a build of exactly the current sources and flags. */
-function isFresh(hash) {
-  const manifest = readManifest();
+/** Whether an artifact and its manifest record a build of exactly the current sources and flags. */
+function isFresh(artifact, hash = sourceHash(artifact)) {
+  const manifest = readManifest(artifact);
+  const wasmPath = join(here, artifact.name);
   return existsSync(wasmPath) && manifest !== null && manifest.sourceSha256 === hash &&
     manifest.wasmSha256 === sha256(readFileSync(wasmPath));
 }
@@ -184,46 +204,54 @@ function main() {
   const args = new Set(process.argv.slice(2));
   const check = args.has('--check');
   const require = check || args.has('--require');
-  const hash = sourceHash();
   if (args.has('--status')) {
-    console.log(JSON.stringify({ fresh: isFresh(hash), sourceSha256: hash, manifest: readManifest() }));
+    const status = ARTIFACTS.map((artifact) => {
+      const hash = sourceHash(artifact);
+      return { artifact: artifact.name, fresh: isFresh(artifact, hash), sourceSha256: hash, manifest: readManifest(artifact) };
+    });
+    console.log(JSON.stringify({ fresh: status.every((s) => s.fresh), artifacts: status }));
     return;
   }
   const toolchain = findToolchain();
 
   if (toolchain.missing !== undefined) {
     const missing = toolchain.missing;
-    const fresh = isFresh(hash);
-    if (require || !fresh) {
+    const stale = ARTIFACTS.filter((artifact) => !isFresh(artifact)).map((artifact) => artifact.name);
+    if (require || stale.length > 0) {
       console.error(
         `wasm build: ${missing} not found (apt-get install -y clang lld)` +
-          (fresh ? '' : ', and the committed kernels.wasm was not built from the current csrc/ sources'),
+          (stale.length === 0 ? '' : `, and the committed ${stale.join(' and ')} ${stale.length === 1 ? 'was' : 'were'} not built from the current csrc/ sources`),
       );
       process.exit(1);
     }
-    console.log(`wasm build: ${missing} not found; using the committed kernels.wasm, which was built from these sources`);
+    console.log(`wasm build: ${missing} not found; using the committed ${ARTIFACTS.map((a) => a.name).join(' and ')}, built from these sources`);
     return;
   }
 
-  const started = performance.now();
-  const bytes = compile(toolchain);
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  const previous = existsSync(wasmPath) ? readFileSync(wasmPath) : null;
-  const identical = previous !== null && previous.equals(bytes);
-  if (check) {
-    if (!identical) {
-      console.error(`wasm build --check: rebuilding with ${toolchain.clang.version} does not reproduce the committed kernels.wasm`);
-      process.exit(1);
+  let failed = false;
+  for (const artifact of ARTIFACTS) {
+    const wasmPath = join(here, artifact.name);
+    const started = performance.now();
+    const bytes = compile(toolchain, artifact);
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    const previous = existsSync(wasmPath) ? readFileSync(wasmPath) : null;
+    const identical = previous !== null && previous.equals(bytes);
+    if (check) {
+      if (identical) console.log(`wasm build --check: ${artifact.name} reproduced byte for byte (${bytes.length} bytes, ${seconds} s)`);
+      else {
+        console.error(`wasm build --check: rebuilding with ${toolchain.clang.version} does not reproduce the committed ${artifact.name}`);
+        failed = true;
+      }
+      continue;
     }
-    console.log(`wasm build --check: kernels.wasm reproduced byte for byte (${bytes.length} bytes, ${seconds} s)`);
-    return;
+    if (!identical) writeFileSync(wasmPath, bytes);
+    const manifest = { sourceSha256: sourceHash(artifact), wasmSha256: sha256(bytes), compiler: toolchain.clang.version, bytes: bytes.length };
+    writeFileSync(join(here, artifact.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+    console.log(
+      `wasm build: ${artifact.name} ${identical ? 'reproduced byte for byte' : 'written'} (${bytes.length} bytes, ${seconds} s, ${toolchain.clang.version})`,
+    );
   }
-  if (!identical) writeFileSync(wasmPath, bytes);
-  const manifest = { sourceSha256: hash, wasmSha256: sha256(bytes), compiler: toolchain.clang.version, bytes: bytes.length };
-  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  console.log(
-    `wasm build: kernels.wasm ${identical ? 'reproduced byte for byte' : 'written'} (${bytes.length} bytes, ${seconds} s, ${toolchain.clang.version})`,
-  );
+  if (failed) process.exit(1);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -1,15 +1,24 @@
 /**
- * Host-agnostic loading of kernels.wasm. The compiled WebAssembly.Module is cached per process, so
- * after one async load (or one sync load in Node) every backend instantiates synchronously.
+ * Host-agnostic loading of the kernels. The compiled WebAssembly.Module is cached per process (per
+ * artifact), so after one async load (or one sync load in Node) every backend instantiates
+ * synchronously.
  *
- * - Node: the file sits next to this module; the async path reads it with a dynamic import of
+ * Two artifacts of the same sources (build.mjs): kernels-relaxed.wasm, whose matmul kernels use
+ * relaxed SIMD's fused multiply-add, and kernels.wasm, SIMD128 only. The relaxed one is picked where
+ * WebAssembly.validate accepts a relaxed_madd probe, else kernels.wasm; an explicit choice comes from
+ * the backend options or $TINYFLOW_WASM_KERNELS. Node 20 validates relaxed SIMD only behind
+ * --experimental-wasm-relaxed-simd (refused in NODE_OPTIONS), so in Node the loader sets that V8
+ * flag itself (v8.setFlagsFromString, process-wide, so worker threads see it too) before probing;
+ * Electron, Chromium and Node 22+ have it on already.
+ *
+ * - Node: the files sit next to this module; the async path reads them with a dynamic import of
  *   node:fs, the sync path through process.getBuiltinModule (no static node: import, so browser
  *   bundles never see one).
- * - Browser / Electron renderer: fetched from new URL('./kernels.wasm', import.meta.url), which
- *   bundlers (Vite) turn into an asset URL. Synchronous compilation of large modules is not allowed
+ * - Browser / Electron renderer: fetched from new URL('./kernels*.wasm', import.meta.url), which
+ *   bundlers (Vite) turn into asset URLs. Synchronous compilation of large modules is not allowed
  *   on a browser main thread and there is no synchronous fetch, so only the async path works there.
  *
- * kernels.wasm imports a *shared* memory (so worker threads can run matmul row ranges over it), and
+ * The kernels import a *shared* memory (so worker threads can run matmul row ranges over it), and
  * WebAssembly only links an imported memory whose shared flag matches the module's. Where this host
  * cannot create a shared memory (a browser page that is not cross-origin isolated: Chromium refuses
  * SharedArrayBuffer there), the one byte holding that flag is cleared before compiling, which gives
@@ -19,7 +28,13 @@
  */
 import { kernelExports, type KernelExports } from './kernel-exports';
 
+/** Which build of the kernels: with relaxed SIMD's fused multiply-add, or SIMD128 alone. */
+export type WasmArtifact = 'relaxed-simd' | 'simd128';
+export const WASM_ARTIFACTS: readonly WasmArtifact[] = ['relaxed-simd', 'simd128'];
+
 const KERNELS_URL = new URL('./kernels.wasm', import.meta.url);
+const RELAXED_KERNELS_URL = new URL('./kernels-relaxed.wasm', import.meta.url);
+const ARTIFACT_URLS: Record<WasmArtifact, URL> = { 'relaxed-simd': RELAXED_KERNELS_URL, simd128: KERNELS_URL };
 
 /**
  * (module (func (result v128) (v128.const i32x4 0 0 0 0))): validates only where SIMD is supported.
@@ -30,9 +45,23 @@ const SIMD_PROBE = new Uint8Array([
   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
 ]);
 
+/**
+ * (module (func (param v128 v128 v128) (result v128) (f32x4.relaxed_madd (local.get 0) (local.get 1)
+ * (local.get 2)))): validates only where relaxed SIMD is supported.
+ */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b,
+  0x01, 0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20,
+  0x02, 0xfd, 0x85, 0x02, 0x0b,
+]);
+
 /** The compiled kernels and the memory their instances link to. */
 export interface KernelModule {
   readonly module: WebAssembly.Module;
+  /** Which build was compiled. */
+  readonly artifact: WasmArtifact;
+  /** Why the SIMD128 build runs where relaxed SIMD was not asked against: the host lacks it, or its file failed. */
+  readonly fallbackReason?: string;
   /** Whether instances get a shared memory (so workers can join them). */
   readonly shared: boolean;
   /** The memory import's limits, in 64 KiB pages. */
@@ -40,8 +69,10 @@ export interface KernelModule {
   readonly maximumPages: number;
 }
 
-let compiled: KernelModule | null = null;
-let compiling: Promise<KernelModule> | null = null;
+const compiled = new Map<WasmArtifact, KernelModule>();
+const compiling = new Map<WasmArtifact, Promise<KernelModule>>();
+/** The module an automatic choice settled on (relaxed, or SIMD128 with the reason). */
+let automatic: KernelModule | null = null;
 
 function unavailable(reason: string): Error {
   return new Error(`wasm backend unavailable: ${reason}`);
@@ -52,9 +83,44 @@ export function wasmSimdSupported(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(SIMD_PROBE);
 }
 
+interface NodeV8 {
+  setFlagsFromString(flags: string): void;
+}
+
+/**
+ * Whether this host's WebAssembly has relaxed SIMD. In Node (20 keeps it behind a V8 flag that
+ * NODE_OPTIONS refuses) the flag is set for this process first; it only adds instructions.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (!wasmSimdSupported()) return false;
+  if (WebAssembly.validate(RELAXED_SIMD_PROBE)) return true;
+  const getBuiltinModule = nodeProcess()?.getBuiltinModule;
+  if (typeof getBuiltinModule !== 'function') return false;
+  try {
+    (getBuiltinModule('node:v8') as NodeV8).setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    return false;
+  }
+  return WebAssembly.validate(RELAXED_SIMD_PROBE);
+}
+
 function requireSimd(): void {
   if (typeof WebAssembly !== 'object') throw unavailable('this host has no WebAssembly');
   if (!wasmSimdSupported()) throw unavailable('this host\'s WebAssembly does not support 128-bit SIMD');
+}
+
+const NO_RELAXED = 'this host\'s WebAssembly has no relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd)';
+
+/** The artifact asked for (option, else $TINYFLOW_WASM_KERNELS in Node), or undefined for the automatic choice. */
+function requestedArtifact(requested: WasmArtifact | undefined): WasmArtifact | undefined {
+  const value = requested ?? nodeProcess()?.env?.TINYFLOW_WASM_KERNELS;
+  if (value === undefined || value === '') return undefined;
+  if (!(WASM_ARTIFACTS as readonly string[]).includes(value)) {
+    const source = requested === undefined ? 'TINYFLOW_WASM_KERNELS' : 'the wasm backend\'s artifact option';
+    throw new Error(`wasm backend: ${source} is '${String(value)}'; use one of ${WASM_ARTIFACTS.join(', ')}`);
+  }
+  if (value === 'relaxed-simd' && !relaxedSimdSupported()) throw unavailable(`relaxed-simd kernels were asked for, but ${NO_RELAXED}`);
+  return value as WasmArtifact;
 }
 
 interface NodeFs {
@@ -63,6 +129,7 @@ interface NodeFs {
 interface NodeProcess {
   getBuiltinModule?: (id: string) => unknown;
   versions?: { node?: string };
+  env?: Record<string, string | undefined>;
 }
 
 function nodeProcess(): NodeProcess | undefined {
@@ -140,7 +207,7 @@ function memoryImport(bytes: Uint8Array): MemoryImport {
 }
 
 /** The bytes to compile here and how to link them: the shared flag cleared where no shared memory can be made. */
-function prepare(bytes: Uint8Array): { bytes: Uint8Array; description: Omit<KernelModule, 'module'> } {
+function prepare(bytes: Uint8Array): { bytes: Uint8Array; description: Omit<KernelModule, 'module' | 'artifact'> } {
   const memory = memoryImport(bytes);
   const shared = memory.shared && sharedMemorySupported();
   let prepared = bytes;
@@ -151,71 +218,124 @@ function prepare(bytes: Uint8Array): { bytes: Uint8Array; description: Omit<Kern
   return { bytes: prepared, description: { shared, initialPages: memory.initialPages, maximumPages: memory.maximumPages } };
 }
 
-function compileSync(bytes: Uint8Array): KernelModule {
-  const { bytes: prepared, description } = prepare(bytes);
-  try {
-    return { module: new WebAssembly.Module(prepared as Uint8Array<ArrayBuffer>), ...description };
-  } catch (error) {
-    throw unavailable(`kernels.wasm does not compile here: ${(error as Error).message}`);
-  }
+function fileName(artifact: WasmArtifact): string {
+  return artifact === 'simd128' ? 'kernels.wasm' : 'kernels-relaxed.wasm';
 }
 
-/** The compiled module, loading it synchronously if need be; throws where the host cannot. */
-export function kernelModuleSync(): KernelModule {
-  if (compiled !== null) return compiled;
-  requireSimd();
+function readSync(artifact: WasmArtifact): Uint8Array {
   const getBuiltinModule = nodeProcess()?.getBuiltinModule;
   if (!isNode() || typeof getBuiltinModule !== 'function') {
     throw unavailable(
-      'kernels.wasm cannot be loaded synchronously in this host (only Node can read it synchronously); ' +
+      'the kernels cannot be loaded synchronously in this host (only Node can read them synchronously); ' +
         'await createWasmBackendAsync() or loadWasmKernels() first',
     );
   }
   const fs = getBuiltinModule('node:fs') as NodeFs;
-  let bytes: Uint8Array;
+  const url = ARTIFACT_URLS[artifact];
   try {
-    bytes = fs.readFileSync(KERNELS_URL);
+    return fs.readFileSync(url);
   } catch (error) {
-    throw unavailable(`cannot read ${KERNELS_URL.href}: ${(error as Error).message} (build it: npm run build:wasm)`);
+    throw unavailable(`cannot read ${url.href}: ${(error as Error).message} (build it: npm run build:wasm)`);
   }
-  compiled = compileSync(bytes);
-  return compiled;
 }
 
-async function fetchBytes(): Promise<Uint8Array> {
+function compileSync(artifact: WasmArtifact): KernelModule {
+  const { bytes: prepared, description } = prepare(readSync(artifact));
+  try {
+    return { module: new WebAssembly.Module(prepared as Uint8Array<ArrayBuffer>), artifact, ...description };
+  } catch (error) {
+    throw unavailable(`${fileName(artifact)} does not compile here: ${(error as Error).message}`);
+  }
+}
+
+function cachedSync(artifact: WasmArtifact): KernelModule {
+  let module = compiled.get(artifact);
+  if (module === undefined) {
+    module = compileSync(artifact);
+    compiled.set(artifact, module);
+  }
+  return module;
+}
+
+/**
+ * The compiled module, loading it synchronously if need be; throws where the host cannot. Without
+ * `requested` (and $TINYFLOW_WASM_KERNELS), the relaxed build where the host has relaxed SIMD and its
+ * file loads, else the SIMD128 one with the reason.
+ */
+export function kernelModuleSync(requested?: WasmArtifact): KernelModule {
+  requireSimd();
+  const explicit = requestedArtifact(requested);
+  if (explicit !== undefined) return cachedSync(explicit);
+  if (automatic !== null) return automatic;
+  let fallbackReason = NO_RELAXED;
+  if (relaxedSimdSupported()) {
+    try {
+      return (automatic = cachedSync('relaxed-simd'));
+    } catch (error) {
+      // A package or bundle without the relaxed file (or a file that fails) still has the SIMD128 one.
+      if (!isNode() || typeof nodeProcess()?.getBuiltinModule !== 'function') throw error;
+      fallbackReason = (error as Error).message;
+    }
+  }
+  return (automatic = { ...cachedSync('simd128'), fallbackReason });
+}
+
+async function fetchBytes(artifact: WasmArtifact): Promise<Uint8Array> {
+  const url = ARTIFACT_URLS[artifact];
   if (isNode()) {
     const fs = await import('node:fs/promises');
     try {
-      return await fs.readFile(KERNELS_URL);
+      return await fs.readFile(url);
     } catch (error) {
-      throw unavailable(`cannot read ${KERNELS_URL.href}: ${(error as Error).message} (build it: npm run build:wasm)`);
+      throw unavailable(`cannot read ${url.href}: ${(error as Error).message} (build it: npm run build:wasm)`);
     }
   }
-  const response = await fetch(KERNELS_URL);
-  if (!response.ok) throw unavailable(`fetching ${KERNELS_URL.href} failed: HTTP ${response.status}`);
+  const response = await fetch(url);
+  if (!response.ok) throw unavailable(`fetching ${url.href} failed: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** Compiles kernels.wasm once (asynchronously, so it works on a browser main thread too). */
-export function loadWasmKernels(): Promise<KernelModule> {
-  if (compiled !== null) return Promise.resolve(compiled);
-  if (compiling === null) {
-    compiling = (async () => {
-      requireSimd();
-      const { bytes, description } = prepare(await fetchBytes());
+function loadArtifact(artifact: WasmArtifact): Promise<KernelModule> {
+  const done = compiled.get(artifact);
+  if (done !== undefined) return Promise.resolve(done);
+  let pending = compiling.get(artifact);
+  if (pending === undefined) {
+    pending = (async () => {
+      const { bytes, description } = prepare(await fetchBytes(artifact));
+      let module: WebAssembly.Module;
       try {
-        compiled = { module: await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>), ...description };
+        module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
       } catch (error) {
-        throw unavailable(`kernels.wasm does not compile here: ${(error as Error).message}`);
+        throw unavailable(`${fileName(artifact)} does not compile here: ${(error as Error).message}`);
       }
-      return compiled;
+      const result: KernelModule = { module, artifact, ...description };
+      compiled.set(artifact, result);
+      return result;
     })();
+    compiling.set(artifact, pending);
     // A failed load may succeed later (a network error): forget it.
-    compiling.catch(() => (compiling = null));
+    pending.catch(() => compiling.delete(artifact));
   }
-  return compiling;
+  return pending;
 }
 
+/** Compiles the kernels once (asynchronously, so it works on a browser main thread too); see kernelModuleSync for the choice. */
+export async function loadWasmKernels(requested?: WasmArtifact): Promise<KernelModule> {
+  requireSimd();
+  const explicit = requestedArtifact(requested);
+  if (explicit !== undefined) return loadArtifact(explicit);
+  if (automatic !== null) return automatic;
+  let fallbackReason = NO_RELAXED;
+  if (relaxedSimdSupported()) {
+    try {
+      return (automatic = await loadArtifact('relaxed-simd'));
+    } catch (error) {
+      fallbackReason = (error as Error).message;
+    }
+  }
+  const simd128 = await loadArtifact('simd128');
+  return (automatic = { ...simd128, fallbackReason });
+}
 /** A fresh instance of the compiled module over a fresh memory of its own. */
 export function instantiateKernels(kernels: KernelModule): KernelExports {
   const memory = new WebAssembly.Memory({ initial: kernels.initialPages, maximum: kernels.maximumPages, shared: kernels.shared });

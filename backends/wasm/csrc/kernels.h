@@ -57,6 +57,18 @@ INLINE i32 to_int32(f64 x) {
   return (i32)(u32)(t - __builtin_floor(t * 0x1p-32) * 0x1p32);
 }
 
+/*
+ * acc + a * b on four lanes. The relaxed artifact (build.mjs) fuses it into one f32x4.relaxed_madd,
+ * rounded once where the CPU has FMA (engines may also run it unfused: either rounding is within the
+ * conformance tolerances). clang 14 spells it __builtin_wasm_fma_f32x4(a, b, acc); build.mjs turns
+ * that prototype opcode into the standard one. The SIMD128 artifact multiplies, then adds.
+ */
+#ifdef TINYFLOW_RELAXED_SIMD
+#define MADD(a, b, acc) __builtin_wasm_fma_f32x4((a), (b), (acc))
+#else
+#define MADD(a, b, acc) wasm_f32x4_add((acc), wasm_f32x4_mul((a), (b)))
+#endif
+
 /* ---- vector math (mathf.c): float32 approximations accurate to a few ulp ---- */
 v128_t vexp(v128_t x);
 v128_t vlog(v128_t x);

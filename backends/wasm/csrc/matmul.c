@@ -6,7 +6,8 @@
  * combination is packed at vector speed and then runs the very same kernel.
  *
  * 4x8 measured fastest on x64 V8 (16 xmm registers): 5x8, 6x8, 8x4, 3x12 and 4x12 spill, and 2x16
- * ties it. There is no FMA in wasm SIMD, so each step is a mul and an add.
+ * ties it. Each step is MADD (kernels.h): a mul and an add in the SIMD128 artifact, one fused
+ * relaxed_madd in the relaxed one.
  *
  * Skinny products (n <= 16, like the seed's [100,784]x[784,10] and its weight gradient) read A in
  * place instead of packing it, and a last panel of at most 4 columns runs a 4x4 kernel: together
@@ -139,8 +140,8 @@ static void pack_b(View b, u32 p0, u32 kc, u32 j0, u32 nc, f32* dst) {
 #define ROW_UPDATE(r)                                                        \
   {                                                                          \
     const v128_t av = wasm_v128_load32_splat(pa + r);                        \
-    c##r##0 = wasm_f32x4_add(c##r##0, wasm_f32x4_mul(av, b0));               \
-    c##r##1 = wasm_f32x4_add(c##r##1, wasm_f32x4_mul(av, b1));               \
+    c##r##0 = MADD(av, b0, c##r##0);                                         \
+    c##r##1 = MADD(av, b1, c##r##1);                                         \
   }
 #define ROW_STORE(r)                                                         \
   {                                                                          \
@@ -185,10 +186,10 @@ static void micro_kernel_narrow(View a, u32 i, u32 p0, const f32* pb, u32 kc, f3
   v128_t c00 = wasm_f32x4_splat(0.0f), c10 = c00, c20 = c00, c30 = c00;
   for (u32 p = 0; p < kc; p++, r0 += ds, r1 += ds, r2 += ds, r3 += ds, pb += NR / 2) {
     const v128_t b0 = wasm_v128_load(pb);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(wasm_v128_load32_splat(r0), b0));
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(wasm_v128_load32_splat(r1), b0));
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(wasm_v128_load32_splat(r2), b0));
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(wasm_v128_load32_splat(r3), b0));
+    c00 = MADD(wasm_v128_load32_splat(r0), b0, c00);
+    c10 = MADD(wasm_v128_load32_splat(r1), b0, c10);
+    c20 = MADD(wasm_v128_load32_splat(r2), b0, c20);
+    c30 = MADD(wasm_v128_load32_splat(r3), b0, c30);
   }
   const v128_t rows[4] = {c00, c10, c20, c30};
   for (u32 r = 0; r < MR; r++) {
@@ -213,17 +214,17 @@ static void micro_kernel_direct(View a, u32 i, u32 p0, const f32* pb, u32 kc, f3
   for (u32 p = 0; p < kc; p++, r0 += ds, r1 += ds, r2 += ds, r3 += ds, pb += NR) {
     const v128_t b0 = wasm_v128_load(pb), b1 = wasm_v128_load(pb + 4);
     v128_t av = wasm_v128_load32_splat(r0);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(av, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(av, b1));
+    c00 = MADD(av, b0, c00);
+    c01 = MADD(av, b1, c01);
     av = wasm_v128_load32_splat(r1);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(av, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(av, b1));
+    c10 = MADD(av, b0, c10);
+    c11 = MADD(av, b1, c11);
     av = wasm_v128_load32_splat(r2);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(av, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(av, b1));
+    c20 = MADD(av, b0, c20);
+    c21 = MADD(av, b1, c21);
     av = wasm_v128_load32_splat(r3);
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(av, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(av, b1));
+    c30 = MADD(av, b0, c30);
+    c31 = MADD(av, b1, c31);
   }
   ROW_STORE(0)
   ROW_STORE(1)
