@@ -8,8 +8,8 @@
  *
  * Every emitted file sits exactly two folders below the package root (dist/core/index.js,
  * dist/chunks/x.js, ...), as the sources do (src-core/datasets/x.ts), so the sources' own
- * `new URL('../../resources/mnist/', import.meta.url)` still finds the bundled digits; kernels.wasm is
- * copied beside whichever file holds the wasm loader's `new URL('./kernels.wasm', import.meta.url)`.
+ * `new URL('../../resources/mnist/', import.meta.url)` still finds the bundled digits; kernels.wasm and
+ * kernels-relaxed.wasm are copied beside whichever file holds the wasm loader's `new URL('./kernels.wasm', import.meta.url)`.
  *
  * Usage: node scripts/build-lib.mjs [--out DIR]   (default DIR: dist)
  */
@@ -120,7 +120,9 @@ async function buildInto(staging, outDir) {
   for (const file of outputs) {
     const depth = relative(staging, file).split(sep).length;
     if (depth !== 2) throw new BuildError(`${file} is not two folders below the package root; import.meta.url paths would break`);
-    if (/new URL\(["']\.\/kernels\.wasm["']/.test(readFileSync(file, 'utf8'))) copyFileSync(join(ROOT, 'backends/wasm/kernels.wasm'), join(dirname(file), 'kernels.wasm'));
+    if (/new URL\(["']\.\/kernels\.wasm["']/.test(readFileSync(file, 'utf8'))) {
+      for (const name of ['kernels.wasm', 'kernels-relaxed.wasm']) copyFileSync(join(ROOT, 'backends/wasm', name), join(dirname(file), name));
+    }
   }
   if (!filesUnder(staging).some((f) => f.endsWith('kernels.wasm'))) throw new BuildError('no output loads kernels.wasm; the wasm loader was not bundled as expected');
 
