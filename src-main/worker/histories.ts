@@ -13,28 +13,32 @@ import { HISTOGRAM_BINS, MAX_HISTORY_SAMPLES, type Histogram, type Histories, ty
 
 /** A histogram of the finite values of `values` over their own [min, max]. */
 export function histogramOf(values: ArrayLike<number>, bins = HISTOGRAM_BINS): Histogram {
+  // Two tight passes: this runs over every weight and gradient on each sampling step.
   let min = Infinity;
   let max = -Infinity;
   let nonFinite = 0;
-  for (let i = 0; i < values.length; i++) {
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (!Number.isFinite(v)) nonFinite++;
+    // v - v is NaN for NaN and ±Infinity, 0 for every finite v.
+    if (v - v !== 0) nonFinite++;
     else {
       if (v < min) min = v;
       if (v > max) max = v;
     }
   }
-  const counts = new Array<number>(bins).fill(0);
-  if (min > max) return { min: 0, max: 0, counts, nonFinite };
-  const width = (max - min) / bins;
-  for (let i = 0; i < values.length; i++) {
+  const counts = new Int32Array(bins);
+  if (min > max) return { min: 0, max: 0, counts: Array.from(counts), nonFinite };
+  // A constant tensor (zero width: zeros-initialised weights) lands in the first bin.
+  const scale = max > min ? bins / (max - min) : 0;
+  const last = bins - 1;
+  for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    // A constant tensor (zero width: zeros-initialised weights) lands in the first bin.
-    const bin = width > 0 ? Math.min(bins - 1, Math.floor((v - min) / width)) : 0;
-    counts[bin]++;
+    if (v - v !== 0) continue;
+    const bin = ((v - min) * scale) | 0;
+    counts[bin > last ? last : bin]++;
   }
-  return { min, max, counts, nonFinite };
+  return { min, max, counts: Array.from(counts), nonFinite };
 }
 
 interface VariableHistory {
