@@ -10,12 +10,14 @@ import { truncated_normal } from '../api/random';
 import { constant, zeros } from '../api/tf-array';
 import { assign, placeholder, trainable_variables, VariableFn } from '../api/variables';
 import { gradients } from '../autodiff';
+import { GraphKeys } from '../api/collections';
 import { InternalError } from '../errors';
 import type { Operation } from '../graph/operation';
-import type { Tensor } from '../graph/tensor';
+import { Tensor } from '../graph/tensor';
 import type { BuiltModel, ModelLayer, ModelOptions, VariableGradient } from './model';
 import { makeOptimizer, type OptimizerName } from './optimizer-choice';
-import { DEFAULT_NUM_CLASSES, layerShapes, withClasses, type Init, type LayerSpec, type ModelSpec } from './spec';
+import { DEFAULT_NUM_CLASSES, exampleShapeOf, layerShapes, withClasses, type Init, type LayerSpec, type ModelSpec } from './spec';
+import { applyUserLayer, isUserLayer, userInput } from './user-layers';
 
 function initial(init: Init, shape: number[]): Tensor {
   switch (init.kind) {
@@ -28,8 +30,12 @@ function initial(init: Init, shape: number[]): Tensor {
   }
 }
 
-/** `shape`: the layer's input shape for one example. */
-function applyLayer(h: Tensor, layer: LayerSpec, shape: number[]): Tensor {
+/** `shape`: the layer's input shape for one example; `training`: the model's flag (user models only). */
+function applyLayer(h: Tensor, layer: LayerSpec, shape: number[], training: Tensor | null): Tensor {
+  if (isUserLayer(layer)) {
+    if (training === null) throw new InternalError(`layer kind '${layer.kind}' needs a spec with an exampleShape (the training flag)`);
+    return applyUserLayer(h, layer, training);
+  }
   switch (layer.kind) {
     case 'dense': {
       const W = VariableFn(initial(layer.weights, [shape[0], layer.units]), { name: layer.bare ? layer.name : `${layer.name}/W` });
@@ -62,15 +68,17 @@ function applyLayer(h: Tensor, layer: LayerSpec, shape: number[]): Tensor {
 
 export function buildFromSpec(name: string, zooSpec: ModelSpec, { learningRate, optimizer = zooSpec.defaultOptimizer, numClasses = DEFAULT_NUM_CLASSES }: ModelOptions): BuiltModel {
   const spec = withClasses(zooSpec, numClasses);
-  const x = placeholder('float32', spec.input === 'flat' ? [null, 784] : [null, 1, 28, 28], 'x');
+  const user = spec.exampleShape === undefined ? null : userInput(spec.exampleShape);
+  const x = user?.x ?? placeholder('float32', spec.input === 'flat' ? [null, 784] : [null, 1, 28, 28], 'x');
+  const training = user?.training ?? null;
   const shapes = layerShapes(spec);
-  let h = x;
-  let shape = spec.input === 'flat' ? [784] : [1, 28, 28];
+  let h = user?.h ?? x;
+  let shape = exampleShapeOf(spec);
   const layers: ModelLayer[] = [];
   const names = layerNames(spec.layers);
   spec.layers.forEach((layer, i) => {
     const before = new Set(trainable_variables(x.graph));
-    h = applyLayer(h, layer, shape);
+    h = applyLayer(h, layer, shape, training);
     const weights = trainable_variables(x.graph).filter((v) => !before.has(v));
     layers.push({ name: names[i], kind: layerKind(layer), output: h, weights, dataFormat: spec.input === 'nchw' ? 'NCHW' : 'NHWC' });
     shape = shapes[i];
@@ -79,25 +87,48 @@ export function buildFromSpec(name: string, zooSpec: ModelSpec, { learningRate, 
       throw new InternalError(`model '${name}': layer ${i} (${layer.kind}) makes [${actual.join(', ')}], its spec says [${shape.join(', ')}]`);
     }
   });
-  const logits = h;
-  const probabilities = m.softmax(logits);
-  const labels = placeholder('float32', [null, numClasses], 'labels');
-  const loss = spec.loss === 'seed' ? m.reduceMean(m.neg(m.reduceSum(m.mul(labels, m.log(probabilities)), [1]))) : m.reduceMean(m.softmaxCrossEntropy(logits, labels));
-  const { trainOp, gradients: grads } = spec.loss === 'seed' && optimizer === 'sgd' ? seedUpdate(name, loss, learningRate) : optimizerUpdate(optimizer, loss, learningRate);
-  const accuracy = m.reduceMean(m.equal(m.argmax(logits, 1), m.argmax(labels, 1)));
-  return { x, labels, logits, probabilities, loss, trainOp, accuracy, flatten: spec.input === 'flat', layers, gradients: grads };
+  const head = classifierHead(name, h, { loss: spec.loss, optimizer, learningRate, numClasses });
+  return { x, ...head, flatten: spec.input === 'flat', layers, ...(training === null ? {} : { training }) };
 }
 
-/** minimize() in its two halves, so the gradients it applies can be fetched beside the train op. */
+export interface HeadOptions {
+  loss: ModelSpec['loss'];
+  optimizer: OptimizerName;
+  learningRate: number;
+  numClasses: number;
+}
+
+/**
+ * What the studio adds to a model's logits (a zoo spec's or a model file's): labels, loss, the
+ * optimizer's update and the metrics.
+ */
+export function classifierHead(name: string, logits: Tensor, { loss: lossKind, optimizer, learningRate, numClasses }: HeadOptions): Omit<BuiltModel, 'x' | 'flatten' | 'layers' | 'training'> {
+  const probabilities = m.softmax(logits);
+  const labels = placeholder('float32', [null, numClasses], 'labels');
+  const loss = lossKind === 'seed' ? m.reduceMean(m.neg(m.reduceSum(m.mul(labels, m.log(probabilities)), [1]))) : m.reduceMean(m.softmaxCrossEntropy(logits, labels));
+  const { trainOp, gradients: grads } = lossKind === 'seed' && optimizer === 'sgd' ? seedUpdate(name, loss, learningRate) : optimizerUpdate(optimizer, loss, learningRate);
+  const accuracy = m.reduceMean(m.equal(m.argmax(logits, 1), m.argmax(labels, 1)));
+  return { labels, logits, probabilities, loss, trainOp, accuracy, gradients: grads };
+}
+
+/**
+ * minimize() in its two halves, so the gradients it applies can be fetched beside the train op. The
+ * update runs after tf.GraphKeys.UPDATE_OPS (batch normalization's moving averages), as TF-1 programs
+ * wrap minimize in control_dependencies on them.
+ */
 function optimizerUpdate(optimizer: OptimizerName, loss: Tensor, learningRate: number): { trainOp: Operation; gradients: VariableGradient[] } {
   const opt = makeOptimizer(optimizer, learningRate);
   const pairs = opt.compute_gradients(loss);
   const gradients = pairs.flatMap(([gradient, variable]) => (gradient === null ? [] : [{ variable, gradient }]));
-  return { trainOp: opt.apply_gradients(pairs), gradients };
+  const updates = loss.graph.getCollection(GraphKeys.UPDATE_OPS) as (Tensor | Operation)[];
+  const apply = (): Operation => opt.apply_gradients(pairs);
+  const trainOp = updates.length === 0 ? apply() : loss.graph.controlDependencies(updates.map((u) => (u instanceof Tensor ? u.op : u)), apply);
+  return { trainOp, gradients };
 }
 
 const LAYER_KINDS: Partial<Record<LayerSpec['kind'], string>> = {
   dense: 'dense', linear: 'dense', conv: 'conv', conv_layer: 'conv', max_pool: 'pool', max_pool_layer: 'pool',
+  layers_dense: 'dense', layers_conv2d: 'conv', layers_pool: 'pool', layers_dropout: 'dropout', layers_flatten: 'flatten', layers_batch_norm: 'batch_norm',
 };
 
 function layerKind(layer: LayerSpec): string {

@@ -5,7 +5,8 @@
  * Pure: the renderer may import this module.
  */
 import type { OptimizerName } from './optimizer-names';
-import { DEFAULT_NUM_CLASSES, layerShapes, modelSpec, withClasses, type Init, type LayerSpec, type ModelSpec } from './spec';
+import { DEFAULT_NUM_CLASSES, exampleShapeOf, layerShapes, modelSpec, withClasses, type Init, type LayerSpec, type ModelSpec } from './spec';
+import type { Activation } from './layer-model';
 
 export interface CodeOptions {
   /** Default: the model's own. */
@@ -33,6 +34,35 @@ function initCode(init: Init, shape: number[]): string {
       return `tf.truncated_normal(${list(shape)}, { stddev: ${init.stddev} })`;
     case 'constant':
       return `tf.constant(${init.value}, { shape: ${list(shape)} })`;
+  }
+}
+
+const ACTIVATION_CODE: Record<Activation, string | null> = { none: null, relu: 'tf.nn.relu', tanh: 'tf.nn.tanh', sigmoid: 'tf.nn.sigmoid' };
+
+/** tf.layers' options object: `extra` entries first, then the activation (when any) and the name. */
+function layerOptions(name: string, extra: string[], activation: Activation = 'none'): string {
+  const fn = ACTIVATION_CODE[activation];
+  return `{ ${[...extra, ...(fn === null ? [] : [`activation: ${fn}`]), `name: '${name}'`].join(', ')} }`;
+}
+
+/**
+ * The layer editor's kinds (user-layers.ts builds them with the same calls and options): batch norm's
+ * momentum 0.9 rather than TF's 0.99, so its moving statistics settle within a short studio run.
+ */
+function tfLayersCode(layer: Extract<LayerSpec, { kind: `layers_${string}` }>): string {
+  switch (layer.kind) {
+    case 'layers_dense':
+      return `h = tf.layers.dense(h, ${layer.units}, ${layerOptions(layer.name, [], layer.activation)});`;
+    case 'layers_conv2d':
+      return `h = tf.layers.conv2d(h, ${layer.filters}, ${layer.kernel}, ${layerOptions(layer.name, [`strides: ${layer.stride}`, `padding: '${layer.padding}'`], layer.activation)});`;
+    case 'layers_pool':
+      return `h = tf.layers.${layer.op === 'max' ? 'max_pooling2d' : 'average_pooling2d'}(h, ${layer.size}, ${layer.stride}, ${layerOptions(layer.name, [`padding: '${layer.padding}'`])});`;
+    case 'layers_dropout':
+      return `h = tf.layers.dropout(h, ${layerOptions(layer.name, [`rate: ${layer.rate}`, 'training'])});`;
+    case 'layers_flatten':
+      return `h = tf.layers.flatten(h, ${layerOptions(layer.name, [])});`;
+    case 'layers_batch_norm':
+      return `h = tf.layers.batch_normalization(h, ${layerOptions(layer.name, ['momentum: 0.9', 'training'])});`;
   }
 }
 
@@ -71,13 +101,20 @@ function layerCode(layer: LayerSpec, shape: number[]): string[] {
       return ['h = tf.nn.relu(h);'];
     case 'tanh':
       return ['h = tf.nn.tanh(h);'];
+    case 'layers_dense':
+    case 'layers_conv2d':
+    case 'layers_pool':
+    case 'layers_dropout':
+    case 'layers_flatten':
+    case 'layers_batch_norm':
+      return [tfLayersCode(layer)];
   }
 }
 
 /** Each layer's statements, with its output shape as a comment. */
 function layersCode(spec: ModelSpec): string[] {
   const shapes = layerShapes(spec);
-  let shape = spec.input === 'flat' ? [784] : [1, 28, 28];
+  let shape = exampleShapeOf(spec);
   const lines: string[] = [];
   spec.layers.forEach((layer, i) => {
     const statements = layerCode(layer, shape);
@@ -115,6 +152,29 @@ export function modelCode(name: string, options: CodeOptions = {}): string | nul
       ? [`const ${weights.name}_grad = tf.gradients(loss, [${weights.name}])[0];`, `const train_step = tf.assign(${weights.name}, tf.subtract(${weights.name}, tf.multiply(learning_rate, ${weights.name}_grad)));`]
       : [`const train_step = ${OPTIMIZERS[optimizer]('learning_rate')}.minimize(loss);`]),
     'const accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1), tf.argmax(y_, 1)), tf.float32));',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A spec as a model file (../shared/API.md "Model files"): its example shape as `input` and its layers
+ * as the default export, which the studio completes with labels, loss, optimizer and metrics. What the
+ * code panel shows for a layer editor model; loaded as a model file it builds the same variables.
+ */
+export function modelFileCode(spec: ModelSpec, name: string): string {
+  const input = exampleShapeOf(spec);
+  const body = layersCode(spec).map((line) => `  ${line}`);
+  const lines = [
+    // A name is the user's text: no line break may end the comment early.
+    `// ${`${name}: ${spec.description}`.replace(/[\r\n\u2028\u2029]+/g, ' ')}`,
+    "// A tinyflow model file: the studio adds the labels, the loss (softmax cross-entropy), the optimizer and the metrics.",
+    `export const input = ${list(input)};`,
+    '',
+    'export default function model(tf, x, { training }) {',
+    `  let h = x; // [null, ${input.join(', ')}]`,
+    ...body,
+    '  return h;',
+    '}',
   ];
   return `${lines.join('\n')}\n`;
 }

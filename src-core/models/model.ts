@@ -16,6 +16,11 @@ export interface BuiltModel {
   /** Whether the model wants flattened images. */
   flatten: boolean;
   /**
+   * User models' bool scalar flag for dropout and batch normalization: true unless fed; evaluation and
+   * prediction feed it false. Absent for the zoo (no layer depends on it).
+   */
+  training?: Tensor;
+  /**
    * The layers in order, for views that look inside the model (activations, filters). Absent for models
    * that cannot say (a model file's bare graph): views then find the layers in the forward graph.
    */

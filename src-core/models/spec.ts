@@ -2,10 +2,11 @@
  * The zoo's models as data: each is an input layout, a list of layers with their parameters, a loss and
  * its optimizer defaults. build.ts makes the graph from a spec and code.ts the TypeScript a user would
  * write for it, so the code the app shows is always the code of the model that runs. Pure data and
- * arithmetic (its one import is a type): the renderer may import this module.
+ * arithmetic (its imports are types): the renderer may import this module.
  */
 
 import type { OptimizerName } from './optimizer-names';
+import type { Activation } from './layer-model';
 
 /** How a TF-1 style Variable starts. */
 export type Init = { kind: 'zeros' } | { kind: 'truncated_normal'; stddev: number } | { kind: 'constant'; value: number };
@@ -26,7 +27,16 @@ export type LayerSpec =
   | { kind: 'reshape'; shape: number[] }
   | { kind: 'flatten' }
   | { kind: 'relu' }
-  | { kind: 'tanh' };
+  | { kind: 'tanh' }
+  // The layer editor's kinds (user-model.ts), built with tf.layers under the layer's own name (its
+  // variable scope): `${name}/kernel`, `${name}/bias`, batch norm's gamma, beta and moving statistics.
+  | { kind: 'layers_dense'; name: string; units: number; activation: Activation }
+  | { kind: 'layers_conv2d'; name: string; filters: number; kernel: number; stride: number; padding: 'same' | 'valid'; activation: Activation }
+  | { kind: 'layers_pool'; name: string; op: 'max' | 'avg'; size: number; stride: number; padding: 'same' | 'valid' }
+  /** Active only while the model's `training` flag is true. */
+  | { kind: 'layers_dropout'; name: string; rate: number }
+  | { kind: 'layers_flatten'; name: string }
+  | { kind: 'layers_batch_norm'; name: string };
 
 export interface ModelSpec {
   description: string;
@@ -34,6 +44,13 @@ export interface ModelSpec {
   defaultOptimizer: OptimizerName;
   /** The input placeholder: flat [null, 784], or tinyflow's NCHW [null, 1, 28, 28]. */
   input: 'flat' | 'nchw';
+  /**
+   * One example's shape as the first layer sees it, for models whose feed is flat but whose layers want
+   * an image (a model file's or the layer editor's [H, W, 1]): x is [null, H·W·C], reshaped to
+   * [null, H, W, C] before the layers, and the model gets a bool `training` flag (true unless fed false).
+   * Absent for the zoo: [784] for 'flat', [1, 28, 28] for 'nchw', no training flag.
+   */
+  exampleShape?: number[];
   layers: LayerSpec[];
   /**
    * 'seed': the seed's mean of −Σ y·log(softmax(logits)), and with sgd its own hand-written update
@@ -119,8 +136,24 @@ export const DEFAULT_NUM_CLASSES = 10;
 export function withClasses(spec: ModelSpec, numClasses: number): ModelSpec {
   if (!Number.isSafeInteger(numClasses) || numClasses < 2) throw new RangeError(`numClasses must be an integer of at least 2, got ${String(numClasses)}`);
   if (numClasses === DEFAULT_NUM_CLASSES) return spec;
-  const last = spec.layers.map((l) => l.kind === 'dense' || l.kind === 'linear').lastIndexOf(true);
-  return { ...spec, layers: spec.layers.map((layer, i) => (i === last && (layer.kind === 'dense' || layer.kind === 'linear') ? { ...layer, units: numClasses } : layer)) };
+  const isOutput = (l: LayerSpec): l is Extract<LayerSpec, { kind: 'dense' | 'linear' | 'layers_dense' }> => l.kind === 'dense' || l.kind === 'linear' || l.kind === 'layers_dense';
+  const last = spec.layers.map(isOutput).lastIndexOf(true);
+  return { ...spec, layers: spec.layers.map((layer, i) => (i === last && isOutput(layer) ? { ...layer, units: numClasses } : layer)) };
+}
+
+/** One example's shape as the first layer sees it (see ModelSpec.exampleShape). */
+export function exampleShapeOf(spec: ModelSpec): number[] {
+  return spec.exampleShape !== undefined ? [...spec.exampleShape] : spec.input === 'flat' ? [784] : [1, 28, 28];
+}
+
+/** The flat feed's width for a spec whose input is 'flat'. */
+export function flatWidth(spec: ModelSpec): number {
+  return exampleShapeOf(spec).reduce((a, b) => a * b, 1);
+}
+
+/** TF's SAME / VALID output length of a window sliding over `n` (the caller has checked VALID fits). */
+function windowOut(n: number, window: number, stride: number, padding: 'same' | 'valid'): number {
+  return padding === 'same' ? Math.ceil(n / stride) : Math.floor((n - window) / stride) + 1;
 }
 
 /**
@@ -128,7 +161,7 @@ export function withClasses(spec: ModelSpec, numClasses: number): ModelSpec {
  * the code generator writes as literals and the builder checks its graph against.
  */
 export function layerShapes(spec: ModelSpec): number[][] {
-  let shape = spec.input === 'flat' ? [784] : [1, 28, 28];
+  let shape = exampleShapeOf(spec);
   const out: number[][] = [];
   for (const layer of spec.layers) {
     shape = nextShape(shape, layer);
@@ -158,6 +191,16 @@ function nextShape(shape: number[], layer: LayerSpec): number[] {
       return [shape.reduce((a, b) => a * b, 1)];
     case 'relu':
     case 'tanh':
+    case 'layers_dropout':
+    case 'layers_batch_norm':
       return shape;
+    case 'layers_dense':
+      return [layer.units];
+    case 'layers_conv2d':
+      return [windowOut(shape[0], layer.kernel, layer.stride, layer.padding), windowOut(shape[1], layer.kernel, layer.stride, layer.padding), layer.filters];
+    case 'layers_pool':
+      return [windowOut(shape[0], layer.size, layer.stride, layer.padding), windowOut(shape[1], layer.size, layer.stride, layer.padding), shape[2]];
+    case 'layers_flatten':
+      return [shape.reduce((a, b) => a * b, 1)];
   }
 }
