@@ -27,6 +27,12 @@ const finite = z.number().finite();
  */
 const measured = z.union([z.number(), z.nan(), z.literal(Infinity), z.literal(-Infinity)]);
 const pixels784 = z.array(z.number().min(0).max(1)).length(784);
+/** The most classes the app shows (the data loader's MAX_CLASSES): Draw's bars, Inspect's confusion matrix. */
+export const MAX_APP_CLASSES = 1000;
+/** A session's class names as its data names them: digits for MNIST, Fashion-MNIST's names, a folder's class folders. */
+const ClassNamesSchema = z.array(z.string().max(256)).min(2).max(MAX_APP_CLASSES);
+/** One probability per class of the session's data. */
+const classProbabilities = z.array(finite).min(2).max(MAX_APP_CLASSES);
 
 /**
  * Every field's failure reads as words naming the field and its range ("Learning rate must be between
@@ -128,6 +134,8 @@ export const ProgressSchema = z.strictObject({
   divergence: DivergenceSchema.nullable(),
   /** The last autosave's failure, null once one succeeds (or none was tried). */
   autosaveError: z.string().nullable(),
+  /** The loaded session's classes (what Draw's bars and label choice show); absent or null: no session yet (the bundled digits). */
+  classNames: ClassNamesSchema.nullable().optional(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
@@ -142,8 +150,11 @@ export const WorkerStatusSchema = z.strictObject({
 });
 export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
+/** A drawing's label is a class index of the session's data; the drawings file keeps it in one byte. */
+const USER_SET_MAX_LABEL = 255;
+
 /** A drawing of the user set, for its list: the pixels are its thumbnail. */
-const DrawingSchema = z.strictObject({ id: z.number().int().min(0), label: z.number().int().min(0).max(9), pixels: pixels784 });
+const DrawingSchema = z.strictObject({ id: z.number().int().min(0), label: z.number().int().min(0).max(USER_SET_MAX_LABEL), pixels: pixels784 });
 export type Drawing = z.infer<typeof DrawingSchema>;
 
 /** One page of the user set's drawings, oldest first. */
@@ -184,7 +195,7 @@ const CoverageSchema = z.strictObject({
 });
 export type Coverage = z.infer<typeof CoverageSchema>;
 
-const MisclassifiedSchema = z.strictObject({ index: z.number().int(), label: z.number().int(), predicted: z.number().int(), pixels: pixels784, probabilities: z.array(finite).length(10) });
+const MisclassifiedSchema = z.strictObject({ index: z.number().int(), label: z.number().int(), predicted: z.number().int(), pixels: pixels784, probabilities: classProbabilities });
 
 /** A node's values on one batch: summary statistics and a histogram over [min, max]. */
 const NodeValuesSchema = z.strictObject({
@@ -298,16 +309,18 @@ export const API = {
      * classified, and probabilities and saliency are null.
      */
     response: z.strictObject({
-      probabilities: z.array(finite).length(10).nullable(),
+      probabilities: classProbabilities.nullable(),
       saliency: z.array(finite).length(784).nullable(),
       step: z.number().int(),
       model: z.string().nullable(),
       nothingDrawn: z.boolean(),
+      /** The names of the classes `probabilities` are in the order of. */
+      classNames: ClassNamesSchema,
     }),
   },
   /** Refused (an error naming the reason) for an empty drawing and when the set holds USER_SET_CAPACITY drawings. */
   'userset:add': {
-    request: z.strictObject({ pixels: pixels784, label: numberField({ label: 'Label', min: 0, max: 9, integer: true }) }),
+    request: z.strictObject({ pixels: pixels784, label: numberField({ label: 'Label', min: 0, max: USER_SET_MAX_LABEL, integer: true }) }),
     response: z.strictObject({ size: z.number().int(), id: z.number().int().min(0) }),
   },
   'userset:list': {
@@ -322,7 +335,13 @@ export const API = {
       step: z.number().int(),
       /** [784 × 10] row-major weights of a softmax layer, null when the model has none. */
       templates: z.array(finite).length(7840).nullable(),
-      confusion: z.array(z.array(z.number().int()).length(10)).length(10),
+      /** confusion[label][predicted], one row and column per class of `classNames`. */
+      confusion: z
+        .array(z.array(z.number().int().min(0)).max(MAX_APP_CLASSES))
+        .min(2)
+        .max(MAX_APP_CLASSES)
+        .refine((m) => m.every((row) => row.length === m.length), { error: 'the confusion matrix must be square' }),
+      classNames: ClassNamesSchema,
       testAccuracy: finite,
       misclassified: z.array(MisclassifiedSchema),
       graph: z.strictObject({

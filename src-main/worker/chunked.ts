@@ -33,7 +33,8 @@ export function chunkedEvaluator(runtime: ModelRuntime, test: DataSet, limit: nu
     let correct = 0;
     await inChunks(n, async (start, count) => {
       const images = runtime.shapeImages(pixels.subarray(start * 784, (start + count) * 784), count);
-      correct += (await runtime.accuracy(images, new NDArray(labels.subarray(start * 10, (start + count) * 10), [count, 10]))) * count;
+      const k = runtime.numClasses;
+      correct += (await runtime.accuracy(images, new NDArray(labels.subarray(start * k, (start + count) * k), [count, k]))) * count;
     }, between);
     if (n === 0) throw new Error('evaluation: the test split has no examples');
     return correct / n;

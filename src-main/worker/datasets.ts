@@ -3,26 +3,16 @@
  * class folders), 28×28 as the zoo's models take.
  */
 import { get_mnist, MNIST_IMAGE_SHAPE, NUM_CLASSES, type MnistDataSets } from '../../src-core/datasets';
-import { InvalidArgumentError } from '../../src-core/errors';
 
-/**
- * The studio's views (the Draw view's ten probabilities, the user's drawn digits mixed into training,
- * Inspect's 10×10 confusion matrix) take 10 classes, so the app trains on data with 10; other class counts
- * train with `tinyflow train --data-dir`, whose models take the count from the data.
- */
+/** The bundled digits' class count (a data folder's is its own `class_names.length`). */
 export const STUDIO_NUM_CLASSES = NUM_CLASSES;
 
+/**
+ * Any class count the loader takes (2 to MAX_CLASSES): the model's output layer, the Draw view's bars,
+ * Inspect's confusion matrix and the user's drawings' labels all follow the data's `class_names`.
+ */
 export function loadData(dataDir: string | null, flatten: boolean): MnistDataSets {
-  const data = get_mnist({ flatten, onehot: true, image_shape: MNIST_IMAGE_SHAPE, ...(dataDir === null ? {} : { data_dir: dataDir }) });
-  const classes = data.class_names;
-  if (classes.length !== STUDIO_NUM_CLASSES) {
-    const shown = classes.length > 12 ? `${classes.slice(0, 12).join(', ')}, …` : classes.join(', ');
-    throw new InvalidArgumentError(
-      `${dataDir ?? 'the data folder'} has ${classes.length} classes (${shown}); the studio trains on data with ${STUDIO_NUM_CLASSES} classes ` +
-        `for now; train it with: tinyflow train --data-dir '${dataDir ?? ''}'`,
-    );
-  }
-  return data;
+  return get_mnist({ flatten, onehot: true, image_shape: MNIST_IMAGE_SHAPE, ...(dataDir === null ? {} : { data_dir: dataDir }) });
 }
 
 /** The first `count` rows of an [n, ...] float32 array, without copying. */

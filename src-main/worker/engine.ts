@@ -44,6 +44,13 @@ const INSPECT_TEST_BATCH = 100;
 const sameOptimizers: [OptimizerChoice, OptimizerName] extends [OptimizerName, OptimizerChoice] ? true : never = true;
 void sameOptimizers;
 
+const DIGIT_NAMES = Array.from({ length: 10 }, (_, i) => String(i));
+
+/** "a, b, c" — at most 12 names, then "…". */
+function shortList(names: readonly string[]): string {
+  return names.length > 12 ? `${names.slice(0, 12).join(', ')}, …` : names.join(', ');
+}
+
 /** Without a host-given autosave path (tests, scripts) nothing is autosaved. */
 export const NO_AUTOSAVE: WorkerData = { autosavePath: null, autosaveMs: 10_000 };
 
@@ -128,12 +135,14 @@ export class ComputeEngine {
     'train:stop': () => (this.compare.cancel(), this.trainer.stop(), OK),
     'train:set-backend': async ({ backend }) => ({ backend, variablesMoved: await this.trainer.switchBackend(backend) }),
     predict: async (request) => {
-      const empty = nothingDrawn(request, this.trainer.step, this.trainer.runtime?.name ?? null);
+      const empty = nothingDrawn(request, this.trainer.step, this.trainer.runtime?.name ?? null, this.classNames());
       if (empty !== null) return empty;
       const runtime = await this.currentRuntime();
-      return this.lock.run(() => predict(runtime, request, this.trainer.step));
+      return this.lock.run(() => predict(runtime, request, this.trainer.step, this.classNames()));
     },
     'userset:add': ({ pixels, label }) => {
+      const classes = this.classNames();
+      if (label >= classes.length) throw new Error(`userset:add: label ${label} is not a class of this session's data (${classes.length} classes: ${shortList(classes)})`);
       const id = this.userSet.add(pixels, label);
       return { size: this.userSet.size, id };
     },
@@ -194,7 +203,13 @@ export class ComputeEngine {
     const { test } = this.trainer.data ?? loadData(null, runtime.model.flatten);
     const n = Math.min(INSPECT_TEST_BATCH, test.num_examples);
     const images = runtime.shapeImages((test.images.data as Float32Array).subarray(0, n * 784), n);
-    return { images, labels: new NDArray((test.labels.data as Float32Array).subarray(0, n * 10), [n, 10]), source: 'test' };
+    const k = runtime.numClasses;
+    return { images, labels: new NDArray((test.labels.data as Float32Array).subarray(0, n * k), [n, k]), source: 'test' };
+  }
+
+  /** The loaded session's classes; before any session, the bundled digits' (the idle model's). */
+  private classNames(): string[] {
+    return this.trainer.data?.class_names ?? DIGIT_NAMES;
   }
 
   private async currentRuntime(): Promise<ModelRuntime> {

@@ -21,20 +21,24 @@ export async function inspectSnapshot(runtime: ModelRuntime, data: MnistDataSets
   const templates = templateVar ? Array.from((await runtime.session.run(templateVar)).data as Float32Array) : null;
 
   const { test } = data;
+  // One row and column per class of the data (3 for a 3-class folder), named as the data names them.
+  const k = runtime.numClasses;
+  const classNames = data.class_names;
+  if (classNames.length !== k) throw new Error(`inspect:snapshot: the model has ${k} outputs but its data has ${classNames.length} classes`);
   const n = test.num_examples;
   const pixels = test.images.data as Float32Array;
   const onehot = test.labels.data as Float32Array;
-  const probs = new Float32Array(n * 10);
+  const probs = new Float32Array(n * k);
   await inChunks(n, async (start, count) => {
     const images = runtime.shapeImages(pixels.subarray(start * 784, (start + count) * 784), count);
-    probs.set((await runtime.session.run(runtime.model.probabilities, [[runtime.model.x, images]])).data as Float32Array, start * 10);
+    probs.set((await runtime.session.run(runtime.model.probabilities, [[runtime.model.x, images]])).data as Float32Array, start * k);
   }, between);
-  const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const misclassified: Res<'inspect:snapshot'>['misclassified'] = [];
   let correct = 0;
   for (let i = 0; i < n; i++) {
-    const label = argmax(onehot, i * 10, 10);
-    const predicted = argmax(probs, i * 10, 10);
+    const label = argmax(onehot, i * k, k);
+    const predicted = argmax(probs, i * k, k);
     confusion[label][predicted] += 1;
     if (label === predicted) correct++;
     else if (misclassified.length < limit) {
@@ -43,11 +47,11 @@ export async function inspectSnapshot(runtime: ModelRuntime, data: MnistDataSets
         label,
         predicted,
         pixels: Array.from(pixels.subarray(i * 784, (i + 1) * 784)),
-        probabilities: Array.from(probs.subarray(i * 10, (i + 1) * 10)),
+        probabilities: Array.from(probs.subarray(i * k, (i + 1) * k)),
       });
     }
   }
-  return { step, templates, confusion, testAccuracy: correct / Math.max(n, 1), misclassified, graph: modelGraph(runtime) };
+  return { step, templates, confusion, classNames, testAccuracy: correct / Math.max(n, 1), misclassified, graph: modelGraph(runtime) };
 }
 
 function argmax(a: Float32Array, offset: number, size: number): number {

@@ -4,27 +4,28 @@
  */
 import * as tf from '../../src-core';
 import { TrainableModel } from '../../src-core/training/trainable';
-import type { BuiltModel, OptimizerName } from '../../src-core/models';
+import { DEFAULT_NUM_CLASSES, type BuiltModel, type OptimizerName } from '../../src-core/models';
 import type { Tensor } from '../../src-core';
 
 interface Saliency {
-  /** [1, 10] one-hot mask choosing the class whose probability the saliency map differentiates. */
+  /** [1, classes] one-hot mask choosing the class whose probability the saliency map differentiates. */
   mask: Tensor;
   grad: Tensor | null;
 }
 
-function buildSaliency(model: BuiltModel): Saliency {
+function buildSaliency(model: BuiltModel, numClasses: number): Saliency {
   // Scoped so the Inspect view can leave the app's own ops out of the model's diagram.
   return tf.name_scope('saliency', () => {
-    const mask = tf.placeholder(tf.float32, [null, 10], 'mask');
+    const mask = tf.placeholder(tf.float32, [null, numClasses], 'mask');
     const [grad] = tf.gradients(tf.reduce_sum(tf.multiply(model.probabilities, mask)), [model.x]);
     return { mask, grad: grad ?? null };
   });
 }
 
 export class ModelRuntime extends TrainableModel<Saliency> {
-  constructor(name: string, learningRate: number, backend: string, optimizer?: OptimizerName) {
-    super({ model: name, backend, learningRate, optimizer }, buildSaliency);
+  /** numClasses: the data's class count (default 10), the output layer's units. */
+  constructor(name: string, learningRate: number, backend: string, optimizer?: OptimizerName, numClasses = DEFAULT_NUM_CLASSES) {
+    super({ model: name, backend, learningRate, optimizer, numClasses }, (model) => buildSaliency(model, numClasses));
   }
 
   get saliencyMask(): Tensor {

@@ -155,7 +155,7 @@ export class Trainer {
     if (loop.state !== 'paused' && loop.state !== 'diverged') {
       throw new Error(`train:resume: a new learning rate applies to a paused or diverged session; this one is ${loop.state}`);
     }
-    const next = new ModelRuntime(config.model, learningRate, runtime.backend, config.optimizer);
+    const next = new ModelRuntime(config.model, learningRate, runtime.backend, config.optimizer, runtime.numClasses);
     try {
       await this.lock.run(async () => {
         await next.initialize();
@@ -213,10 +213,15 @@ export class Trainer {
    * the running session, its weights, its state and its autosave exactly as they were.
    */
   private async build(config: TrainConfig, fill: ((runtime: ModelRuntime) => Promise<void>) | null): Promise<void> {
-    const runtime = new ModelRuntime(config.model, config.learningRate, config.backend, config.optimizer);
+    let runtime = new ModelRuntime(config.model, config.learningRate, config.backend, config.optimizer);
     let data: MnistDataSets;
     try {
       data = loadData(config.dataDir, runtime.model.flatten);
+      // The data decides the output layer: a folder of 3 or 26 classes trains a model with as many outputs.
+      if (data.class_names.length !== runtime.numClasses) {
+        runtime.close();
+        runtime = new ModelRuntime(config.model, config.learningRate, config.backend, config.optimizer, data.class_names.length);
+      }
       if (data.train.num_examples === 0) throw new Error(`train:start: the data folder ${config.dataDir ?? '(bundled digits)'} has no training examples`);
       // Under the lock: the new session's first runs must not interleave with a step of the old one.
       await this.lock.run(async () => {
@@ -264,7 +269,7 @@ export class Trainer {
           evaluate: chunkedEvaluator(runtime, data.test, LIVE_EVAL_EXAMPLES, () => this.lock.handOver()),
         },
         nextBatch: () => (this.lastBatch = data.train.next_batch(batchSize)),
-        extraBatch: (step) => (step % USER_SET_EVERY === 0 && this.userSet.size > 0 ? this.userSet.batch(runtime.model.flatten, batchSize) : null),
+        extraBatch: (step) => (step % USER_SET_EVERY === 0 && this.userSet.size > 0 ? this.userSet.batch(runtime.model.flatten, batchSize, runtime.numClasses) : null),
         batchSize,
         totalSteps: this.totalSteps,
         stepsPerEpoch: this.stepsPerEpoch,
@@ -355,6 +360,7 @@ export class Trainer {
       failover: failoverOf(this.runtime?.lastFailover ?? null),
       divergence: divergenceOf(loop?.divergence ?? null),
       autosaveError: this.autosaveError,
+      classNames: this.data?.class_names ?? null,
     };
   }
 }

@@ -90,13 +90,27 @@ describe('the user set', () => {
     const set = new UserSet();
     for (let k = 0; k < 5; k++) set.add(stroke(k), k);
     const labels = (flatten: boolean): number[] => {
-      const [images, onehot] = set.batch(flatten, 2);
+      const [images, onehot] = set.batch(flatten, 2) ?? [];
+      if (images === undefined || onehot === undefined) throw new Error('no batch');
       expect(images.shape).toEqual(flatten ? [2, 784] : [2, 1, 28, 28]);
       const data = onehot.data as Float32Array;
       return [0, 1].map((i) => data.subarray(i * 10, i * 10 + 10).indexOf(1));
     };
     expect([labels(true), labels(false), labels(true)]).toEqual([[0, 1], [2, 3], [4, 0]]);
-    expect(set.batch(true)[0].shape).toEqual([5, 784]);
+    expect(set.batch(true)?.[0].shape).toEqual([5, 784]);
+  });
+
+  it("mixes in only drawings whose label is one of the session's classes, one-hot over that many", () => {
+    const set = new UserSet();
+    for (const label of [0, 7, 2, 9]) set.add(stroke(label), label);
+    const [images, onehot] = set.batch(true, 10, 3) ?? [];
+    expect(images?.shape).toEqual([2, 784]);
+    expect(onehot?.shape).toEqual([2, 3]);
+    expect(Array.from(onehot?.data as Float32Array)).toEqual([1, 0, 0, 0, 0, 1]);
+    const digitsOnly = new UserSet();
+    digitsOnly.add(stroke(1), 8);
+    expect(digitsOnly.batch(true, 10, 3)).toBeNull();
+    expect(() => digitsOnly.add(stroke(1), 256)).toThrow('userset:add: label 256 is outside 0–255, the classes your own set can hold');
   });
 
   it('writes the file whole: its size is exactly the header and its drawings', async () => {

@@ -16,6 +16,8 @@ const MAGIC = 'TFUSET01';
 const HEADER_BYTES = MAGIC.length + 8;
 const PIXELS = 784;
 const RECORD_BYTES = 4 + 1 + PIXELS * 4;
+/** A drawing's label is one byte in the file: classes 0–255 of the session's data. */
+export const MAX_USER_SET_LABEL = 255;
 
 export interface StoredDrawing {
   id: number;
@@ -63,16 +65,20 @@ export class UserSet {
       const label = view.getUint8(at + 4);
       const pixels = new Float32Array(PIXELS);
       for (let p = 0; p < PIXELS; p++) pixels[p] = view.getFloat32(at + 5 + p * 4, true);
-      if (label > 9 || id >= nextId || !pixels.every((v) => v >= 0 && v <= 1)) throw new Error(`user set '${this.path}': drawing ${i} is damaged (label ${label}, id ${id})`);
+      if (id >= nextId || !pixels.every((v) => v >= 0 && v <= 1)) throw new Error(`user set '${this.path}': drawing ${i} is damaged (label ${label}, id ${id})`);
       drawings.push({ id, label, pixels });
     }
     this.drawings = drawings;
     this.nextId = nextId;
   }
 
-  /** Adds a drawing; refuses an empty one and one past the capacity. Resolves to its id. */
+  /**
+   * Adds a drawing labelled with a class index of the session's data; refuses an empty one, one past the
+   * capacity, and a label the file's one byte cannot hold. Resolves to its id.
+   */
   add(pixels: readonly number[], label: number): number {
     if (!hasInk(pixels)) throw new Error(`userset:add: ${NOTHING_DRAWN}`);
+    if (!Number.isInteger(label) || label < 0 || label > MAX_USER_SET_LABEL) throw new Error(`userset:add: label ${label} is outside 0–${MAX_USER_SET_LABEL}, the classes your own set can hold`);
     if (this.size >= this.capacity) throw new Error(`userset:add: ${userSetFullMessage(this.capacity)}`);
     const id = this.nextId++;
     this.drawings.push({ id, label, pixels: Float32Array.from(pixels) });
@@ -94,20 +100,28 @@ export class UserSet {
 
   /**
    * The next `max` drawings (all of them when fewer), taken in turn so that every drawing is trained
-   * on: images [n, 784] (or [n, 1, 28, 28]) and one-hot labels [n, 10]. Bounded so that a full set
-   * costs a training step no more than an ordinary batch does.
+   * on: images [n, 784] (or [n, 1, 28, 28]) and one-hot labels [n, numClasses]. Bounded so that a full
+   * set costs a training step no more than an ordinary batch does. Drawings labelled with a class the
+   * session's data does not have (a digit "7" while training on 3 classes) are left out; null when none fits.
    */
-  batch(flatten: boolean, max: number = Number.POSITIVE_INFINITY): [NDArray, NDArray] {
-    const n = Math.min(this.size, Math.max(1, Math.floor(max)));
-    const images = new Float32Array(n * PIXELS);
-    const onehot = new Float32Array(n * 10);
-    for (let i = 0; i < n; i++) {
-      const d = this.drawings[(this.cursor + i) % this.size];
-      images.set(d.pixels, i * PIXELS);
-      onehot[i * 10 + d.label] = 1;
+  batch(flatten: boolean, max: number = Number.POSITIVE_INFINITY, numClasses = 10): [NDArray, NDArray] | null {
+    const limit = Math.min(this.size, Math.max(1, Math.floor(max)));
+    const picked: StoredDrawing[] = [];
+    let looked = 0;
+    for (; looked < this.size && picked.length < limit; looked++) {
+      const d = this.drawings[(this.cursor + looked) % this.size];
+      if (d.label < numClasses) picked.push(d);
     }
-    this.cursor = this.size > 0 ? (this.cursor + n) % this.size : 0;
-    return [new NDArray(images, flatten ? [n, PIXELS] : [n, 1, 28, 28]), new NDArray(onehot, [n, 10])];
+    this.cursor = this.size > 0 ? (this.cursor + looked) % this.size : 0;
+    const n = picked.length;
+    if (n === 0) return null;
+    const images = new Float32Array(n * PIXELS);
+    const onehot = new Float32Array(n * numClasses);
+    picked.forEach((d, i) => {
+      images.set(d.pixels, i * PIXELS);
+      onehot[i * numClasses + d.label] = 1;
+    });
+    return [new NDArray(images, flatten ? [n, PIXELS] : [n, 1, 28, 28]), new NDArray(onehot, [n, numClasses])];
   }
 
   /** Resolves once every change so far is on disk (or failed, see saveError). */
