@@ -32,6 +32,8 @@ export const REQUEST_CHANNELS = [
   'runs:get',
   'runs:delete',
   'runs:rename',
+  'model:check',
+  'model:save',
 ] as const;
 
 export type RequestChannel = (typeof REQUEST_CHANNELS)[number];
@@ -40,7 +42,7 @@ export const EVENT_CHANNELS = ['train:progress', 'worker:status'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 /** Channels the host (main process or web host) answers itself; every other channel goes to the worker. */
-export const HOST_CHANNELS = ['dialog:pick-data-dir', 'checkpoint:save', 'checkpoint:open', 'checkpoint:list', 'checkpoint:export-onnx'] as const satisfies readonly RequestChannel[];
+export const HOST_CHANNELS = ['dialog:pick-data-dir', 'checkpoint:save', 'checkpoint:open', 'checkpoint:list', 'checkpoint:export-onnx', 'model:save'] as const satisfies readonly RequestChannel[];
 export type HostChannel = (typeof HOST_CHANNELS)[number];
 
 export function isHostChannel(channel: RequestChannel): channel is HostChannel {

@@ -14,8 +14,9 @@ import {
   RestoredSchema,
 } from './checkpoint-schemas';
 import { COMPARE_FIELD_LIMITS, TRAIN_FIELD_LIMITS, numberField, textField } from './field-limits';
-import { RUNS_API } from './runs-schemas';
 import { INSPECT_API } from './inspect-schemas';
+import { RUNS_API } from './runs-schemas';
+import { MODEL_API, UserModelSourceSchema } from './model-schemas';
 
 export { COMPARE_FIELD_LIMITS, TRAIN_FIELD_LIMITS, fieldError, limitMessage, type FieldError, type NumberFieldLimit } from './field-limits';
 
@@ -62,6 +63,11 @@ export const TrainConfigSchema = z.strictObject({
   epochs: numberField(TRAIN_FIELD_LIMITS.epochs),
   /** When set, stop after this many steps instead of `epochs` full passes. */
   steps: numberField(TRAIN_FIELD_LIMITS.steps).nullable(),
+  /**
+   * The model to build: a layer editor model or a model file (`model` is then its display name); null or
+   * absent (configs and checkpoints from before user models): the zoo model named `model`.
+   */
+  userModel: UserModelSourceSchema.nullable().optional(),
 });
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 
@@ -413,6 +419,7 @@ export const API = {
     response: z.strictObject({ path: z.string().nullable(), model: z.string().nullable(), bytes: z.number().int().min(0) }),
   },
   ...RUNS_API,
+  ...MODEL_API,
   ...INSPECT_API,
 } as const satisfies Record<RequestChannel, { request: z.ZodType; response: z.ZodType }>;
 

@@ -68,7 +68,7 @@ describe('IPC schemas', () => {
 describe('the compute worker under malformed messages', () => {
   const supervisor = new WorkerSupervisor({ spawn: spawnComputeWorker, onEvent: () => undefined });
   const library = new CheckpointLibrary(mkdtempSync(join(tmpdir(), 'tinyflow-wire-')));
-  const router = new ApiRouter(supervisor, { 'dialog:pick-data-dir': async () => ({ path: null }), ...checkpointHandlers(supervisor, library, null), ...onnxExportHandlers(supervisor, library.home, null) });
+  const router = new ApiRouter(supervisor, { 'dialog:pick-data-dir': async () => ({ path: null }), ...checkpointHandlers(supervisor, library, null), ...onnxExportHandlers(supervisor, library.home, null), 'model:save': async () => ({ path: null, download: true }) });
   afterAll(() => supervisor.close());
 
   it('rejects each one by channel, and keeps running', async () => {

@@ -17,7 +17,7 @@ import { acquireHomeLock, HomeLockedError, type HomeLock } from '../web/home-loc
 import { spawnComputeWorker } from '../worker/spawn-worker';
 import { WorkerSupervisor } from '../worker/supervisor';
 import { appProtocolHandler, APP_SCHEME_PRIVILEGES } from './app-protocol';
-import { nativeCheckpointDialogs, nativeOnnxSaveDialog } from './dialogs';
+import { nativeCheckpointDialogs, nativeModelSaveDialog, nativeOnnxSaveDialog } from './dialogs';
 import { registerIpc } from './ipc';
 import { APP_CSP, APP_SCHEME, menuTemplate, rendererEntry } from './policy';
 import { lockDown, SECURE_PREFERENCES } from './security';
@@ -77,6 +77,7 @@ function start(): void {
     },
     ...checkpointHandlers(supervisor, library, nativeCheckpointDialogs(() => window, library.folder)),
     ...onnxExportHandlers(supervisor, library.home, nativeOnnxSaveDialog(() => window, exportsFolder(library.home))),
+    'model:save': nativeModelSaveDialog(() => window, library.home),
   });
 
   const createWindow = (): void => {

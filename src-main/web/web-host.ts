@@ -105,6 +105,8 @@ async function listen(
     'dialog:pick-data-dir': async () => ({ path: null }),
     ...checkpointHandlers(supervisor, library, null),
     ...onnxExportHandlers(supervisor, home, null),
+    // The page saves a model itself (a download): the browser asks where, as it does for any file.
+    'model:save': async () => ({ path: null, download: true }),
   });
 
   const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => onRequest(req, res));

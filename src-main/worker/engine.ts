@@ -22,6 +22,7 @@ import { trainingPlan } from './graph-plan';
 import { activationsOf } from './activations';
 import { inspectSnapshot } from './inspect';
 import { Lock } from './lock';
+import { checkModel } from './model-check';
 import { inspectNode, type InspectBatch } from './node-values';
 import { ModelRuntime } from './model-runtime';
 import { exportSessionOnnx } from './onnx-export';
@@ -190,6 +191,8 @@ export class ComputeEngine {
     'compare:cancel': () => ({ cancelled: this.compare.cancel() }),
     'compare:coverage': () => opCoverage(),
     'data:preview': (request) => previewData(request),
+    // Without the lock: a model file is built in its own thread, a layer model only summarized.
+    'model:check': (request) => checkModel(request),
     'runs:list': () => this.trainer.runs.store.list(),
     'runs:get': ({ ids }) => ({ runs: this.trainer.runs.store.get(ids) }),
     'runs:delete': ({ ids }) => this.trainer.runs.store.delete(ids),

@@ -17,6 +17,7 @@ export function inProcessClient(): ApiClient & { engine: ComputeEngine } {
     engine,
     async call(channel, payload) {
       if (channel === 'dialog:pick-data-dir') return parseResponse(channel, { path: null });
+      if (channel === 'model:save') return parseResponse(channel, { path: null, download: true });
       // Checkpoint files belong to a host (it picks and keeps the paths); there is none in-process.
       if (channel === 'checkpoint:list') return parseResponse(channel, { nativeDialogs: false, folder: [], recent: [] });
       if (isHostChannel(channel)) throw new Error(`IPC '${channel}': the in-process client has no host to keep checkpoint files`);
