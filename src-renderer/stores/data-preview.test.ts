@@ -1,6 +1,6 @@
 /**
  * The Train view's data preview store against the real worker engine (in-process) and real PNG class
- * folders: what it shows for a folder, the 10-class warning, an error in words, and the latest folder winning.
+ * folders: what it shows for a folder (any class count), an error in words, and the latest folder winning.
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
@@ -28,7 +28,7 @@ describe('data preview store', () => {
     setApiClient(inProcessClient());
   });
 
-  it('shows a 3-class image folder with its splits and samples, and warns that the studio trains 10 classes', async () => {
+  it('shows a 3-class image folder with its splits and samples', async () => {
     const store = useDataPreviewStore();
     await store.load(imageFolder('three', 3, 10));
     expect(store.error).toBeNull();
@@ -37,14 +37,12 @@ describe('data preview store', () => {
     expect(store.preview?.trainSize).toBe(27);
     expect(store.preview?.testSize).toBe(3);
     expect(store.preview?.samples.length).toBe(12);
-    expect(store.classWarning).toContain('This folder has 3 classes; the studio trains on data with 10 classes');
   });
 
-  it('gives no class warning for a 10-class folder', async () => {
+  it('shows a 10-class folder', async () => {
     const store = useDataPreviewStore();
     await store.load(imageFolder('ten', 10, 2));
     expect(store.preview?.classNames).toHaveLength(10);
-    expect(store.classWarning).toBeNull();
   });
 
   it('shows a corrupt image as an error naming the file, and no preview', async () => {

@@ -3,12 +3,9 @@
  * before training on it, from the worker's `data:preview` channel.
  */
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { ref } from 'vue';
 import type { DataPreviewResult } from '../../src-app-api/schemas';
 import { apiClient } from '../api';
-
-/** The studio's views (ten probabilities, a 10×10 confusion matrix) take ten classes; train:start refuses others. */
-export const STUDIO_CLASSES = 10;
 
 export const useDataPreviewStore = defineStore('data-preview', () => {
   const dir = ref<string | null>(null);
@@ -47,11 +44,5 @@ export const useDataPreviewStore = defineStore('data-preview', () => {
     loading.value = false;
   }
 
-  const classWarning = computed(() => {
-    const p = preview.value;
-    if (p === null || p.classNames.length === STUDIO_CLASSES) return null;
-    return `This folder has ${p.classNames.length} classes; the studio trains on data with ${STUDIO_CLASSES} classes for now, so Start will refuse it (tinyflow train --data-dir takes any class count).`;
-  });
-
-  return { dir, preview, error, loading, classWarning, load, clear };
+  return { dir, preview, error, loading, load, clear };
 });
