@@ -2,6 +2,7 @@
  * The layer editor's file format as data: its types and limits, its checks, and each layer's output
  * shape and parameter count. Pure: the renderer shows shapes and errors from it as the user edits.
  */
+import { InvalidArgumentError } from '../base/errors';
 
 export type Activation = 'none' | 'relu' | 'tanh' | 'sigmoid';
 export type LayerDef =
@@ -55,10 +56,11 @@ export const LAYER_MODEL_LIMITS = {
 export const ACTIVATIONS: readonly Activation[] = ['none', 'relu', 'tanh', 'sigmoid'];
 export const LAYER_TYPES: readonly LayerType[] = ['dense', 'conv2d', 'max_pool', 'avg_pool', 'dropout', 'flatten', 'batch_norm'];
 
-/** A file or metadata that is not a valid model; the message names where, the field and what is allowed. */
-export class ModelDefinitionError extends Error {
-  override name = 'ModelDefinitionError';
-}
+/**
+ * A file or metadata that is not a valid model; the message names where, the field and what is allowed.
+ * An InvalidArgumentError, so the CLI and the worker report it as the user's to fix, not as a bug.
+ */
+export class ModelDefinitionError extends InvalidArgumentError {}
 
 // ---- parsing ----
 
