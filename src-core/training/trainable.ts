@@ -9,7 +9,7 @@ import { Session, type FailoverEvent } from '../session';
 import { withDefaultGraph, Graph } from '../graph/graph';
 import { assign, global_variables, global_variables_initializer, group, placeholder } from '../api/variables';
 import { Saver } from '../api/saver';
-import { DEFAULT_NUM_CLASSES, modelEntry, type BuiltModel, type OptimizerName } from '../models';
+import { DEFAULT_NUM_CLASSES, modelEntry, type BuiltModel, type ModelOptions, type OptimizerName } from '../models';
 import { NDArray } from '../ndarray';
 import type { Operation } from '../graph/operation';
 import type { Tensor } from '../graph/tensor';
@@ -26,7 +26,17 @@ export interface TrainableOptions {
   optimizer?: OptimizerName;
   /** The data set's class count (default 10): the output layer's units. */
   numClasses?: number;
+  /**
+   * Builds the model in this trainable's graph instead of the zoo entry `model` names: a user's own model
+   * (layer editor or model file, whose code was loaded beforehand); `model` is then its display name.
+   */
+  build?: (options: ModelOptions) => BuiltModel;
 }
+
+/** A user model's rate and optimizer when the caller names none (the zoo's come from its entry). */
+const USER_MODEL_DEFAULTS = { learningRate: 0.001, optimizer: 'adam' } as const satisfies { learningRate: number; optimizer: OptimizerName };
+
+const INFERENCE_FLAG = NDArray.from(false);
 
 export class TrainableModel<Extras = null> implements GoodWeights {
   readonly graph = new Graph();
@@ -51,14 +61,15 @@ export class TrainableModel<Extras = null> implements GoodWeights {
   private readonly restoreOp: Operation;
 
   constructor(options: TrainableOptions, extend: (model: BuiltModel) => Extras) {
-    const entry = modelEntry(options.model);
+    const entry = options.build === undefined ? modelEntry(options.model) : null;
+    const build = options.build ?? (entry as NonNullable<typeof entry>).build;
     this.name = options.model;
     this.backend = options.backend;
-    this.learningRate = options.learningRate ?? entry.defaultLearningRate;
-    this.optimizer = options.optimizer ?? entry.defaultOptimizer;
+    this.learningRate = options.learningRate ?? entry?.defaultLearningRate ?? USER_MODEL_DEFAULTS.learningRate;
+    this.optimizer = options.optimizer ?? entry?.defaultOptimizer ?? USER_MODEL_DEFAULTS.optimizer;
     this.numClasses = options.numClasses ?? DEFAULT_NUM_CLASSES;
     const built = withDefaultGraph(this.graph, () => {
-      const model = entry.build({ learningRate: this.learningRate, optimizer: this.optimizer, numClasses: this.numClasses });
+      const model = build({ learningRate: this.learningRate, optimizer: this.optimizer, numClasses: this.numClasses });
       // Taken after the model, so they cover the optimizer's state as well as the weights.
       const variables = global_variables();
       const init = global_variables_initializer();
@@ -93,8 +104,16 @@ export class TrainableModel<Extras = null> implements GoodWeights {
   }
 
   async accuracy(images: NDArray, labels: NDArray): Promise<number> {
-    const out = await this.session.run(this.model.accuracy, [[this.model.x, this.imagesFor(images)], [this.model.labels, labels]]);
+    const out = await this.session.run(this.model.accuracy, [[this.model.x, this.imagesFor(images)], [this.model.labels, labels], ...this.inferenceFeeds()]);
     return out.item();
+  }
+
+  /**
+   * What every evaluation or prediction feeds besides the images: a user model's `training` flag set
+   * false (dropout off, batch norm on its moving statistics); nothing for the zoo's models.
+   */
+  inferenceFeeds(): [Tensor, NDArray][] {
+    return this.model.training === undefined ? [] : [[this.model.training, INFERENCE_FLAG]];
   }
 
   /**
