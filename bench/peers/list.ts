@@ -39,7 +39,12 @@ export function passControlName(backend: string): string {
   return `ours-${backend} +all`;
 }
 
-export const PEER_NAMES = ['tfjs-cpu', 'tfjs-wasm', 'numpy-openblas', 'numpy-reference'] as const;
+/**
+ * numpy three ways: 'numpy-openblas' as fast as numpy goes (float32, preallocated, in place),
+ * 'numpy-openblas-f64' the seed blog's float64 program on the same BLAS, 'numpy-reference' the blog's
+ * program on reference BLAS (see numpy_peer.py).
+ */
+export const PEER_NAMES = ['tfjs-cpu', 'tfjs-wasm', 'numpy-openblas', 'numpy-openblas-f64', 'numpy-reference'] as const;
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -53,7 +58,9 @@ function nodePeer(name: string, ours: boolean, script: string, variant: string):
 export const PYTHON = '/usr/bin/python3';
 const LIB = '/usr/lib/x86_64-linux-gnu';
 /** Each BLAS's directory holds its own libblas.so.3; LD_LIBRARY_PATH puts it ahead of the alternatives' choice. */
-const BLAS_DIRS: Record<string, string> = { 'numpy-openblas': `${LIB}/openblas-pthread`, 'numpy-reference': `${LIB}/blas` };
+const BLAS_DIRS: Record<string, string> = {
+  'numpy-openblas': `${LIB}/openblas-pthread`, 'numpy-openblas-f64': `${LIB}/openblas-pthread`, 'numpy-reference': `${LIB}/blas`,
+};
 
 function numpyMissing(): string | undefined {
   if (!existsSync(PYTHON)) return `${PYTHON} not found (install Debian's python3-numpy)`;

@@ -2,9 +2,18 @@
 
 The parent picks the BLAS by LD_LIBRARY_PATH (reference BLAS or OpenBLAS, without touching the
 system's alternatives); this peer reports the libblas that was actually loaded, read from
-/proc/self/maps. The seed is the seed blog post's numpy program as written (float64 weights, since
-np.zeros is float64, and the summed gradient with learning_rate 0.5 / 100); the MLP's backward pass
-is written by hand in float32; numpy has no convolution, so LeNet is skipped.
+/proc/self/maps. The request's variant picks the program:
+
+- 'numpy-openblas': numpy at its best, what a careful user writes: float32 throughout, every
+  intermediate preallocated once and written with out=, weights updated in place.
+- 'numpy-openblas-f64': the seed blog post's numpy program as written (float64 weights, since
+  np.zeros is float64, a new W every step) and the MLP written plainly in float64; the kernel
+  workloads (matmul, dispatch) are numpy-openblas's and not repeated here.
+- 'numpy-reference': the plain programs on reference BLAS (the seed as the blog writes it, the MLP
+  plainly in float32).
+
+numpy has no convolution, so LeNet is skipped. The seed's second form ('seed-fetch': ours reads the
+assigned W back every step) is the same numpy program: W is a host array already.
 """
 import json
 import resource
@@ -71,7 +80,39 @@ def seed_runner(plan, images, labels, _rng):
         W_grad = np.dot(batch_xs.T, y_grad)
         # update
         state['W'] = W - learning_rate * W_grad
+    step.weights = lambda: {'W': state['W']}
     return step
+
+
+def fast_seed_runner(plan, images, labels, _rng):
+    """The seed's update in float32 with no allocation per step but numpy's small row reductions."""
+    data = batches(images, labels, plan['batch'])
+    lr = np.float32(plan['learningRate'] / plan['batch'])
+    W = np.zeros([PIXELS, CLASSES], np.float32)
+    y = np.empty([plan['batch'], CLASSES], np.float32)
+    row = np.empty([plan['batch'], 1], np.float32)
+    W_grad = np.empty_like(W)
+    state = {'i': 0}
+
+    def step():
+        batch_xs, batch_ys = data[state['i'] % len(data)]
+        state['i'] += 1
+        np.dot(batch_xs, W, out=y)
+        softmax_in_place(y, row)
+        np.subtract(y, batch_ys, out=y)
+        np.dot(batch_xs.T, y, out=W_grad)
+        np.multiply(W_grad, lr, out=W_grad)
+        np.subtract(W, W_grad, out=W)
+    step.weights = lambda: {'W': W}
+    return step
+
+
+def softmax_in_place(x, row):
+    np.max(x, axis=1, keepdims=True, out=row)
+    x -= row
+    np.exp(x, out=x)
+    np.sum(x, axis=1, keepdims=True, out=row)
+    x /= row
 
 
 def glorot(rng, shape, fan_in, fan_out):
@@ -79,11 +120,57 @@ def glorot(rng, shape, fan_in, fan_out):
     return rng.uniform(-limit, limit, shape).astype(np.float32)
 
 
-def mlp_runner(plan, images, labels, rng):
+def mlp_params(rng, dtype):
+    return {'W1': glorot(rng, (PIXELS, 128), PIXELS, 128).astype(dtype), 'b1': np.zeros(128, dtype),
+            'W2': glorot(rng, (128, CLASSES), 128, CLASSES).astype(dtype), 'b2': np.zeros(CLASSES, dtype)}
+
+
+def fast_mlp_runner(plan, images, labels, rng):
+    """The MLP step in float32 with every intermediate preallocated and the weights updated in place."""
     data = batches(images, labels, plan['batch'])
+    batch = plan['batch']
     lr = np.float32(plan['learningRate'])
-    p = {'W1': glorot(rng, (PIXELS, 128), PIXELS, 128), 'b1': np.zeros(128, np.float32),
-         'W2': glorot(rng, (128, CLASSES), 128, CLASSES), 'b2': np.zeros(CLASSES, np.float32)}
+    p = mlp_params(rng, np.float32)
+    W1, b1, W2, b2 = p['W1'], p['b1'], p['W2'], p['b2']
+    f32 = np.float32
+    pre, h, d_h = (np.empty((batch, 128), f32) for _ in range(3))
+    active = np.empty((batch, 128), np.bool_)
+    logits = np.empty((batch, CLASSES), f32)
+    row = np.empty((batch, 1), f32)
+    gW1, gb1, gW2, gb2 = np.empty_like(W1), np.empty_like(b1), np.empty_like(W2), np.empty_like(b2)
+    inv_batch = f32(1 / batch)
+    state = {'i': 0}
+
+    def step():
+        x, y = data[state['i'] % len(data)]
+        state['i'] += 1
+        np.dot(x, W1, out=pre)
+        np.add(pre, b1, out=pre)
+        np.maximum(pre, 0, out=h)
+        np.dot(h, W2, out=logits)
+        np.add(logits, b2, out=logits)
+        softmax_in_place(logits, row)
+        np.subtract(logits, y, out=logits)
+        np.multiply(logits, inv_batch, out=logits)  # d(mean cross-entropy)/d(logits)
+        np.dot(logits, W2.T, out=d_h)
+        np.greater(pre, 0, out=active)
+        np.multiply(d_h, active, out=d_h)
+        np.dot(h.T, logits, out=gW2)
+        np.sum(logits, axis=0, out=gb2)
+        np.dot(x.T, d_h, out=gW1)
+        np.sum(d_h, axis=0, out=gb1)
+        for w, g in ((W1, gW1), (b1, gb1), (W2, gW2), (b2, gb2)):
+            np.multiply(g, lr, out=g)
+            np.subtract(w, g, out=w)
+    step.weights = lambda: p
+    return step
+
+
+def mlp_runner(plan, images, labels, rng, dtype=np.float32):
+    """The MLP step written plainly (a new array per expression), in float32 or numpy's default float64."""
+    data = [(x.astype(dtype), y.astype(dtype)) for x, y in batches(images, labels, plan['batch'])]
+    lr = dtype(plan['learningRate'])
+    p = mlp_params(rng, dtype)
     state = {'i': 0}
 
     def step():
@@ -93,11 +180,12 @@ def mlp_runner(plan, images, labels, rng):
         h = np.maximum(pre, 0)
         probs = softmax(h @ p['W2'] + p['b2'])
         # d(mean cross-entropy)/d(logits)
-        d_logits = (probs - y) / np.float32(x.shape[0])
+        d_logits = (probs - y) / dtype(x.shape[0])
         d_h = (d_logits @ p['W2'].T) * (pre > 0)
         grads = {'W2': h.T @ d_logits, 'b2': d_logits.sum(0), 'W1': x.T @ d_h, 'b1': d_h.sum(0)}
         for k, g in grads.items():
             p[k] -= lr * g
+    step.weights = lambda: p
     return step
 
 
@@ -119,7 +207,20 @@ def dispatch_runner(plan, _images, _labels, _rng):
     return lambda: np.add(a, b, out=out)
 
 
-RUNNERS = {'seed': seed_runner, 'mlp': mlp_runner, 'matmul': matmul_runner, 'dispatch': dispatch_runner}
+def float64_mlp_runner(plan, images, labels, rng):
+    return mlp_runner(plan, images, labels, rng, np.float64)
+
+
+PROGRAMS = {
+    'numpy-openblas': {'seed': fast_seed_runner, 'mlp': fast_mlp_runner, 'matmul': matmul_runner, 'dispatch': dispatch_runner},
+    'numpy-openblas-f64': {'seed': seed_runner, 'mlp': float64_mlp_runner},
+    'numpy-reference': {'seed': seed_runner, 'mlp': mlp_runner, 'matmul': matmul_runner, 'dispatch': dispatch_runner},
+}
+SKIP_REASONS = {
+    'lenet': 'numpy has no convolution; LeNet is not written by hand',
+    'matmul': "float64 row: only the seed and MLP programs; numpy-openblas's row is the kernel's",
+    'dispatch': "float64 row: only the seed and MLP programs; numpy-openblas's row is the kernel's",
+}
 
 
 def reset_peak_rss():
@@ -164,19 +265,47 @@ def measure(plan, step):
     return out
 
 
+def check(request):
+    """The fast float32 programs against the plain float64 ones, same data and initial weights:
+    the largest difference in any weight after some steps of each workload."""
+    images, labels = load(request['data'])
+    out = {}
+    for plan in request['workloads']:
+        fast, plain = PROGRAMS['numpy-openblas'][plan['kind']], PROGRAMS['numpy-openblas-f64'][plan['kind']]
+        a = fast(plan, images, labels, np.random.default_rng(request['seed']))
+        b = plain(plan, images, labels, np.random.default_rng(request['seed']))
+        for _ in range(plan['stepsPerRepeat']):
+            a()
+            b()
+        wa, wb = a.weights(), b.weights()
+        out[plan['id']] = {'maxAbsDiff': max(float(np.max(np.abs(wa[k] - wb[k]))) for k in wa),
+                           'maxAbs': max(float(np.max(np.abs(wb[k]))) for k in wb),
+                           'dtypes': sorted({str(wa[k].dtype) for k in wa} | {str(wb[k].dtype) for k in wb})}
+    print(json.dumps(out), flush=True)
+
+
 def main():
+    if sys.argv[1] == '--check':
+        check(json.loads(sys.argv[2]))
+        return
     request = json.loads(sys.argv[1])
     images, labels = load(request['data'])
     rng = np.random.default_rng(request['seed'])
     measurements, skipped = [], []
-    description = f"numpy {np.__version__} on Python {sys.version.split()[0]}, BLAS {loaded_blas()}"
+    variant = request['variant']
+    if variant not in PROGRAMS:
+        raise SystemExit(f"numpy peer: unknown variant {variant!r} (known: {', '.join(PROGRAMS)})")
+    runners = PROGRAMS[variant]
+    program = {'numpy-openblas': 'float32, preallocated, in place', 'numpy-openblas-f64': "the blog's float64 program",
+               'numpy-reference': "the blog's program"}[variant]
+    description = f"numpy {np.__version__} on Python {sys.version.split()[0]}, BLAS {loaded_blas()}, {program}"
     process_peak = peak_rss_mib()
     for plan in request['workloads']:
         process_peak = max(process_peak, peak_rss_mib())
         resettable = reset_peak_rss()
-        make = RUNNERS.get(plan['kind'])
+        make = runners.get(plan['kind'])
         if make is None:
-            skipped.append({'id': plan['id'], 'reason': 'numpy has no convolution; LeNet is not written by hand'})
+            skipped.append({'id': plan['id'], 'reason': SKIP_REASONS.get(plan['kind'], f"no numpy program for {plan['kind']}")})
         else:
             m = measure(plan, make(plan, images, labels, rng))
             peak = peak_rss_mib()
