@@ -2,7 +2,7 @@
  * Issue 15 in headless Chromium against the built web host: Export ONNX… in the Train view's checkpoint
  * panel (an error in words before any session, a bad name refused, then the running session's model
  * written to `<home>/exports/<name>.onnx`, a file onnxruntime loads), and the data preview of a
- * generated PNG class folder (kind, classes, split sizes, sample grid, the 10-class warning), a missing
+ * generated PNG class folder (kind, classes, split sizes, sample grid, no class-count warning), a missing
  * folder named in words on the field, and Fashion-MNIST offered when it is installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
