@@ -47,9 +47,11 @@ export function ridgePlot(samples: readonly { step: number; hist: Histogram }[],
   const x = (v: number): number => ((v - lo) / (hi - lo)) * width;
   const n = picked.length;
   const ridgeHeight = Math.max(14, Math.min(60, (height / Math.max(n, 1)) * 4));
-  const spacing = n > 1 ? (height - ridgeHeight) / (n - 1) : 0;
+  // Room above the first ridge for the step axis' title.
+  const top = 10;
+  const spacing = n > 1 ? (height - top - ridgeHeight) / (n - 1) : 0;
   const ridges = picked.map((s, k): Ridge => {
-    const baseline = ridgeHeight + k * spacing;
+    const baseline = top + ridgeHeight + k * spacing;
     const { min, max, counts } = s.hist;
     const peak = Math.max(1, ...counts);
     const bins = counts.length;
