@@ -85,11 +85,15 @@ export class RunRecorder {
     this.save(live, moved || this.now() - live.lastWriteMs >= RUN_WRITE_MS);
   }
 
-  /** The loop's state changed; `message`: a failure's error or a divergence's sentence. */
-  state(state: RunState, message: string | null): void {
+  /**
+   * The loop's state changed; `message`: a failure's error or a divergence's sentence; `step`: where the
+   * session is now (after a divergence: the step of the weights it went back to).
+   */
+  state(state: RunState, message: string | null, step?: number): void {
     const live = this.current();
     if (live === null) return;
     live.record.state = state;
+    if (step !== undefined) live.record.step = step;
     if (message !== null) live.record.message = message;
     this.save(live);
   }

@@ -308,7 +308,7 @@ export class Trainer {
 
   private onState(state: LoopState, error: unknown): void {
     if (state === 'failed') this.error = error instanceof Error ? error.message : String(error);
-    this.runs.state(state, state === 'failed' ? this.error : state === 'diverged' ? (this.loop?.divergence?.message ?? null) : null);
+    this.runs.state(state, state === 'failed' ? this.error : state === 'diverged' ? (this.loop?.divergence?.message ?? null) : null, this.step);
     if (state === 'diverged') this.rewindCharts(this.loop?.divergence ?? null);
     this.report(true);
     // The session holds the last good weights again: the autosave keeps them (and their step).
