@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { STUDIO_FUSES } from '../../scripts/electron-fuses.mjs';
 import { MNIST_FILE_STEMS } from '../../src-core/datasets/mnist-files';
-import { followPackagedApp, PackagedApp } from './desktop-support';
+import { followPackagedApp, PackagedApp, type Reach } from './desktop-support';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -66,6 +66,9 @@ describe.skipIf(process.platform === 'win32')('the packaged desktop app (electro
   let appDir: string;
   let mutatedAppDir: string;
   let app: PackagedApp;
+  let followed: Reach | null = null;
+  /** The packaged app followed once, for every test that needs it. */
+  const reachOfApp = (): Reach => (followed ??= followPackagedApp(app));
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'tinyflow-desktop-'));
@@ -102,7 +105,7 @@ describe.skipIf(process.platform === 'win32')('the packaged desktop app (electro
   });
 
   it('every import, worker, preload, renderer file, wasm file, the digits and every package the built app reaches is in it', () => {
-    const reach = followPackagedApp(app);
+    const reach = reachOfApp();
     expect(reach.problems).toEqual([]);
     expect(reach.files).toEqual(expect.arrayContaining(['out/main/index.js', 'out/main/compute-worker.js', 'out/main/compare-thread.js', 'out/preload/index.cjs',
       'out/renderer/index.html', 'out/main/kernels.wasm', 'resources/mnist/']));
@@ -125,7 +128,7 @@ describe.skipIf(process.platform === 'win32')('the packaged desktop app (electro
   });
 
   it('fails the check for a config that leaves the wasm out, naming the file and the bundle that needs it', () => {
-    const baseline = new Set(followPackagedApp(app).problems);
+    const baseline = new Set(reachOfApp().problems);
     const added = followPackagedApp(new PackagedApp(join(mutatedAppDir, 'resources'))).problems.filter((p) => !baseline.has(p));
     expect(added.length).toBeGreaterThan(0);
     for (const problem of added) {

@@ -9,7 +9,7 @@ import { getRawHeader, extractFile } from '@electron/asar';
 import { readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, posix } from 'node:path';
-import ts from 'typescript';
+import { parseAst } from 'vite';
 
 interface HeaderNode {
   files?: Record<string, HeaderNode>;
@@ -79,25 +79,66 @@ function packageName(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
-/** Specifiers a module imports, exports from or requires with a literal, dynamic imports included. */
-function importSpecifiers(source: string): string[] {
-  return ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
+interface AstNode {
+  type: string;
+  [key: string]: unknown;
 }
 
-/** The literal paths of `new URL('…', import.meta.url)` calls (real calls, not ones in comments). */
-function urlRefs(source: string): string[] {
-  const file = ts.createSourceFile('bundle.js', source, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
-  const refs: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL' && node.arguments?.length === 2) {
-      const [path, base] = node.arguments as unknown as [ts.Expression, ts.Expression];
-      const isImportMetaUrl = ts.isPropertyAccessExpression(base) && ts.isMetaProperty(base.expression) && base.name.text === 'url';
-      if (isImportMetaUrl && (ts.isStringLiteral(path) || ts.isNoSubstitutionTemplateLiteral(path))) refs.push(path.text);
+function isNode(value: unknown): value is AstNode {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+function literal(node: unknown): string | null {
+  if (!isNode(node)) return null;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  const quasis = node.quasis as { value: { cooked: string } }[] | undefined;
+  if (node.type === 'TemplateLiteral' && quasis?.length === 1) return quasis[0]!.value.cooked;
+  return null;
+}
+
+function isImportMetaUrl(node: unknown): boolean {
+  return isNode(node) && node.type === 'MemberExpression' && isNode(node.object) && node.object.type === 'MetaProperty' &&
+    isNode(node.property) && node.property.name === 'url';
+}
+
+/**
+ * What a bundle loads, from its syntax tree (so nothing in a comment or a string counts): the
+ * specifiers it imports, exports from, imports dynamically or requires with a literal, and the literal
+ * paths of its `new URL('…', import.meta.url)` calls.
+ */
+function bundleRefs(source: string): { specifiers: string[]; urls: string[] } {
+  const specifiers: string[] = [];
+  const urls: string[] = [];
+  const visit = (node: AstNode): void => {
+    switch (node.type) {
+      case 'ImportDeclaration':
+      case 'ExportNamedDeclaration':
+      case 'ExportAllDeclaration':
+      case 'ImportExpression': {
+        const specifier = literal(node.source);
+        if (specifier !== null) specifiers.push(specifier);
+        break;
+      }
+      case 'CallExpression': {
+        const args = node.arguments as unknown[];
+        const specifier = args.length === 1 ? literal(args[0]) : null;
+        if (isNode(node.callee) && node.callee.type === 'Identifier' && node.callee.name === 'require' && specifier !== null) specifiers.push(specifier);
+        break;
+      }
+      case 'NewExpression': {
+        const args = node.arguments as unknown[];
+        const path = literal(args[0]);
+        if (isNode(node.callee) && node.callee.type === 'Identifier' && node.callee.name === 'URL' && args.length === 2 && path !== null && isImportMetaUrl(args[1])) urls.push(path);
+        break;
+      }
     }
-    ts.forEachChild(node, visit);
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) for (const item of value) if (isNode(item)) visit(item);
+      if (isNode(value)) visit(value);
+    }
   };
-  visit(file);
-  return refs;
+  visit(parseAst(source) as unknown as AstNode);
+  return { specifiers, urls };
 }
 
 /** The files a page loads from beside it (script src, link href). */
@@ -183,13 +224,13 @@ export function followPackagedApp(app: PackagedApp): Reach {
   while (queue.length > 0) {
     const file = queue.shift()!;
     const dir = posix.dirname(file);
-    const source = app.read(file);
-    for (const specifier of importSpecifiers(source)) {
+    const { specifiers, urls } = bundleRefs(app.read(file));
+    for (const specifier of specifiers) {
       if (isBuiltin(specifier) || specifier === 'electron') continue;
       if (specifier.startsWith('.')) reach(posix.normalize(posix.join(dir, specifier)), file, `import '${specifier}'`);
       else requirePackage(packageName(specifier), dir, file, packageName(specifier) in (manifest.optionalDependencies ?? {}));
     }
-    for (const ref of urlRefs(source)) {
+    for (const ref of urls) {
       const target = posix.normalize(posix.join(dir, ref));
       // The sources' TypeScript twin ('./compute-worker.ts', run through tsx) is used only where the built file is missing.
       if (target.endsWith('.ts') && app.isFile(target.replace(/\.ts$/, '.js'))) continue;
