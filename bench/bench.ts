@@ -40,11 +40,14 @@ function defaultSkips(spec: PeerSpec, workloads: readonly WorkloadPlan[], option
   return workloads.flatMap((w) => slow.filter((s) => s.kind === w.kind).map((s) => ({ id: w.id, reason: s.reason })));
 }
 
-/** The plans a peer runs: a pass row only its kinds, and no sweep (the sweep is about batch size, not passes). */
+/**
+ * The plans a peer runs: a pass row only its kinds, and neither the sweep (it is about batch size, not
+ * passes) nor 'seed-fetch' (the seed's plan with one more readback: the passes are the seed's).
+ */
 function plansFor(spec: PeerSpec, workloads: readonly WorkloadPlan[]): WorkloadPlan[] {
   if (spec.kinds === undefined) return [...workloads];
   const kinds = spec.kinds;
-  return workloads.filter((w) => kinds.includes(w.kind) && w.sweep === undefined);
+  return workloads.filter((w) => kinds.includes(w.kind) && w.sweep === undefined && w.fetchAssign !== true);
 }
 
 /**

@@ -36,7 +36,7 @@ describe('planWorkloads', () => {
 
   it('replaces the MLP and LeNet by their batch-size sweeps with --sweep', () => {
     const ids = planWorkloads({ workloads: ['seed', 'mlp', 'lenet'], repeats: 1, quick: false, sweep: true }).map((p) => p.id);
-    expect(ids).toEqual(['seed', ...SWEEP_BATCHES.map((b) => `mlp@${b}`), ...SWEEP_BATCHES.map((b) => `lenet@${b}`)]);
+    expect(ids).toEqual(['seed', 'seed-fetch', ...SWEEP_BATCHES.map((b) => `mlp@${b}`), ...SWEEP_BATCHES.map((b) => `lenet@${b}`)]);
     const quick = planWorkloads({ workloads: ['mlp'], repeats: 1, quick: true, sweep: true });
     expect(quick.map((p) => [p.batch, p.sweep])).toEqual([[32, 'mlp'], [64, 'mlp']]);
   });

@@ -42,6 +42,12 @@ export interface WorkloadPlan {
    */
   readback?: boolean;
   /**
+   * Seed only ('seed-fetch'): fetch the assign's value every step, as the seed program's
+   * `sess.run(train_step, ...)` does (W comes back to the host each step); without it the assign
+   * runs as a target, like TF.js's minimize.
+   */
+  fetchAssign?: boolean;
+  /**
    * A batch-size sweep's workload ('mlp' for 'mlp@256'): once one of its batch sizes takes a single
    * step over the budget, the larger ones are skipped, so a slow backend does not spend minutes there.
    */

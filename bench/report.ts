@@ -1,6 +1,7 @@
 /** A bench run as text: the table printed on stdout and bench/results/latest.md. */
 import type { Measurement, WorkloadPlan } from './protocol';
 import type { BenchResult, PeerResult } from './result';
+import { targetsTable } from './targets';
 
 type Table = { header: string[]; rows: string[][] };
 
@@ -133,6 +134,7 @@ export function formatText(result: BenchResult): string {
   return [
     ...machineLines(result), '', ...textTable(resultsTable(result, result.workloads)), '',
     ...(sweep ? ['batch-size sweep, steps/s:', ...textTable(sweep), ''] : []),
+    'targets (issue 17):', ...textTable(targetsTable(result)), '',
     ...textTable(peersTable(result)),
   ].join('\n');
 }
@@ -143,6 +145,7 @@ export function formatMarkdown(result: BenchResult): string {
     '# tinyflow bench', '', ...machineLines(result).map((l) => `- ${l}`), '',
     '## Workloads', '', ...markdownTable(resultsTable(result, result.workloads)), '',
     ...(sweep ? ['## Batch-size sweep (steps/s by batch size)', '', ...markdownTable(sweep), ''] : []),
+    '## Targets (issue 17)', '', ...markdownTable(targetsTable(result)), '',
     '## Peers', '', ...markdownTable(peersTable(result)), '',
   ].join('\n');
 }

@@ -81,7 +81,10 @@ export function planWorkloads({ workloads, repeats, quick, sweep = false }: Plan
       plans.push(...sweepPlans(kind, repeats, quick));
       continue;
     }
-    if (kind === 'seed') plans.push({ ...base, id: 'seed', batch: 100, learningRate: 0.5 });
+    if (kind === 'seed') {
+      plans.push({ ...base, id: 'seed', batch: 100, learningRate: 0.5 });
+      plans.push({ ...base, id: 'seed-fetch', batch: 100, learningRate: 0.5, fetchAssign: true });
+    }
     if (kind === 'mlp') plans.push({ ...base, id: 'mlp', batch: 128, learningRate: 0.1 });
     if (kind === 'lenet') plans.push({ ...base, id: 'lenet', batch: 50, learningRate: 0.01 });
     if (kind === 'dispatch') {

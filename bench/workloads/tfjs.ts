@@ -134,6 +134,8 @@ function trainingRunner(plan: WorkloadPlan, data: Dataset, initSeed: number): Ru
     step: () => {
       const { x, y } = batches[next++ % batches.length];
       optimizer.minimize(() => loss(built.model(x), y), false, built.vars);
+      // 'seed-fetch': W back on the host every step, as the seed program's sess.run(train_step) does.
+      if (plan.fetchAssign === true) built.vars[0].dataSync();
     },
     // Like sess.run(train_step): done when the weights are readable on the host.
     sync: () => built.vars[0].data().then(() => undefined),

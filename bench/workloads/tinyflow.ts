@@ -31,10 +31,10 @@ function seedGraph(plan: WorkloadPlan): Graph {
   const cross_entropy = tf.reduce_mean(tf.negative(tf.reduce_sum(tf.multiply(y_, tf.log(y)), { reduction_indices: [1] })));
   const [W_grad] = gradientsOf(cross_entropy, [W]);
   const train = tf.assign(W, tf.subtract(W, tf.multiply(plan.learningRate, W_grad)));
-  // Run as a target (its Operation), not fetched: fetching the assign would copy W back to the host
-  // every step, which the TF.js peer (optimizer.minimize) does not do either; both read W at the end of
-  // each repetition instead.
-  return { train: train.op, x, y: y_, imageShape: [plan.batch, PIXELS], probe: W };
+  // 'seed': run as a target (its Operation), not fetched, as the TF.js peer's optimizer.minimize does;
+  // both read W at the end of each repetition. 'seed-fetch': the seed program's own
+  // sess.run(train_step), which brings the assigned W back to the host every step.
+  return { train: plan.fetchAssign === true ? train : train.op, x, y: y_, imageShape: [plan.batch, PIXELS], probe: W };
 }
 
 function weight(shape: number[], fanIn: number, fanOut: number, seed: number): tf.Variable {
