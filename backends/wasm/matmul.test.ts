@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import type { MatMulArgs } from '../interface';
 import { allocBoth, cpu, download, expectSameOutput, makeRng, randomFloats, randomInts, upload, uploadBoth, wasm } from './test-support';
+import { createWasmBackend } from './index';
+import type { WasmBackend } from './backend';
 
 /** The textbook triple loop in float64, reading each operand through its storage layout. */
 function matmulReference(a: ArrayLike<number>, b: ArrayLike<number>, args: MatMulArgs): { out: number[]; scale: number[] } {
@@ -35,16 +37,16 @@ function operandSize(batch: number, batchStride: number, matrixSize: number): nu
  * Runs the wasm matmul and checks it against a float64 reference: float32 accumulation over k terms
  * may differ by about k * eps * sum|a*b|; every output element must be written, k = 0 included.
  */
-function checkMatmul(args: MatMulArgs, seed: number): void {
+function checkMatmul(args: MatMulArgs, seed: number, backend: WasmBackend = wasm): void {
   const rng = makeRng(seed);
   const { batch, m, n, k } = args;
   const a = randomFloats(rng, operandSize(batch, args.aBatchStride, m * k), -1, 1);
   const b = randomFloats(rng, operandSize(batch, args.bBatchStride, k * n), -1, 1);
-  const out = wasm.alloc('float32', batch * m * n);
-  wasm.fill(out, NaN);
-  const [ab, bb] = [upload(wasm, 'float32', a), upload(wasm, 'float32', b)];
-  wasm.matmul(ab, bb, out, args);
-  const got = download(wasm, out);
+  const out = backend.alloc('float32', batch * m * n);
+  backend.fill(out, NaN);
+  const [ab, bb] = [upload(backend, 'float32', a), upload(backend, 'float32', b)];
+  backend.matmul(ab, bb, out, args);
+  const got = download(backend, out);
   const { out: want, scale } = matmulReference(a, b, args);
   expect(got.length).toBe(want.length);
   for (let i = 0; i < want.length; i++) {
@@ -53,7 +55,7 @@ function checkMatmul(args: MatMulArgs, seed: number): void {
       expect.fail(`${JSON.stringify(args)} out[${i}]: got ${got[i]}, want ${want[i]}`);
     }
   }
-  for (const buffer of [ab, bb, out]) wasm.free(buffer);
+  for (const buffer of [ab, bb, out]) backend.free(buffer);
 }
 
 const stridePolicy = fc.constantFrom('packed', 'broadcast', 'padded');
@@ -80,13 +82,14 @@ const matmulCase = (maxDim: number, maxK: number): fc.Arbitrary<MatMulArgs> =>
       bBatchStride: batchStride(bPolicy, args.k * args.n),
     }));
 
-describe('wasm matmul', () => {
+/** The checks against the float64 reference, for one backend (each kernels artifact has its own tile and packing). */
+function referenceChecks(backend: () => WasmBackend): void {
   it('matches the float64 reference on small shapes, all transposes and batch strides', () => {
-    fc.assert(fc.property(matmulCase(13, 14), fc.integer(), (args, seed) => checkMatmul(args, seed)), { numRuns: 100 });
+    fc.assert(fc.property(matmulCase(13, 14), fc.integer(), (args, seed) => checkMatmul(args, seed, backend())), { numRuns: 100 });
   });
 
   it('matches on blocked shapes with ragged edges', () => {
-    fc.assert(fc.property(matmulCase(70, 300), fc.integer(), (args, seed) => checkMatmul(args, seed)), { numRuns: 30 });
+    fc.assert(fc.property(matmulCase(70, 300), fc.integer(), (args, seed) => checkMatmul(args, seed, backend())), { numRuns: 30 });
   });
 
   const named: [string, Partial<MatMulArgs>][] = [
@@ -95,6 +98,8 @@ describe('wasm matmul', () => {
     ['the MNIST input gradient (transposeB) m=100 k=10 n=784', { m: 100, k: 10, n: 784, transposeB: true }],
     ['several depth, row and column blocks', { m: 260, k: 1100, n: 1030, transposeA: true, transposeB: true }],
     ['more columns than one column block', { m: 5, k: 3, n: 2100 }],
+    ['a ragged second column block of either tile (1032 + 13, 1024 + 21)', { m: 7, k: 300, n: 1045, transposeB: true }],
+    ['row panels of 3 and 4 with ragged last ones, transposed A, a narrow last column panel', { m: 37, k: 29, n: 28, transposeA: true }],
     ['a matrix-vector product', { m: 300, k: 200, n: 1 }],
     ['a vector-matrix product', { m: 1, k: 200, n: 300, transposeB: true }],
     ['k = 0 (zeros)', { m: 50, k: 0, n: 60 }],
@@ -106,9 +111,13 @@ describe('wasm matmul', () => {
   for (const [label, partial] of named) {
     it(`matches the reference for ${label}`, () => {
       const base = { batch: 1, m: 1, n: 1, k: 1, transposeA: false, transposeB: false, ...partial };
-      checkMatmul({ aBatchStride: base.m * base.k, bBatchStride: base.k * base.n, ...base, ...partial }, label.length);
+      checkMatmul({ aBatchStride: base.m * base.k, bBatchStride: base.k * base.n, ...base, ...partial }, label.length, backend());
     });
   }
+}
+
+describe('wasm matmul', () => {
+  referenceChecks(() => wasm);
 
   it('agrees with the cpu backend within float32 rounding on the seed shapes', () => {
     const args: MatMulArgs = { batch: 1, m: 100, n: 10, k: 784, transposeA: false, transposeB: false, aBatchStride: 0, bBatchStride: 0 };
@@ -144,4 +153,10 @@ describe('wasm matmul', () => {
     expect(() => wasm.matmul(wasm.alloc('float32', 8), wasm.alloc('int32', 8), wasm.alloc('float32', 8), args))
       .toThrow('wasm matmul: operands must share a dtype, got float32 and int32');
   });
+});
+
+describe('wasm matmul, SIMD128 kernels (kernels.wasm: 4x8 tile; the default above is the relaxed build\'s 3x12)', () => {
+  let simd128: WasmBackend | undefined;
+  const backend = (): WasmBackend => (simd128 ??= createWasmBackend({ artifact: 'simd128' }));
+  referenceChecks(backend);
 });

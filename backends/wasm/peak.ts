@@ -26,6 +26,12 @@ export interface FmaPeak {
   readonly gflops: number;
   /** Every repetition's GFLOP/s, in order. */
   readonly samples: readonly number[];
+  /**
+   * Median GFLOP/s per CPU-second of this process (all its threads): one core's rate, which other
+   * processes' load does not dilute as it does the wall-clock figure. Times `threads` it is the
+   * figure an idle machine would show.
+   */
+  readonly gflopsPerCore: number;
 }
 
 interface PeakExports {
@@ -64,6 +70,10 @@ parentPort.postMessage('ready');
 interface Span {
   start: number;
   end: number;
+}
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[values.length >> 1]!;
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -106,6 +116,7 @@ export async function measureFmaPeak(options: FmaPeakOptions = {}): Promise<FmaP
       w.once('error', reject);
     })));
     const samples: number[] = [];
+    const perCore: number[] = [];
     for (let round = 1; round <= repeats; round++) {
       const answers = workers.map((w) => new Promise<Span>((resolve, reject) => {
         w.once('message', (span: Span) => resolve(span));
@@ -114,16 +125,19 @@ export async function measureFmaPeak(options: FmaPeakOptions = {}): Promise<FmaP
       for (const w of workers) w.postMessage({ iterations, round });
       // Give the workers a moment to reach their wait, then start everyone together.
       await new Promise((resolve) => setTimeout(resolve, 5));
+      const cpu = process.cpuUsage();
       Atomics.store(go, 0, round);
       Atomics.notify(go, 0);
       const start = now();
       own.fma_peak(iterations, 0.5, 1);
       const spans = [{ start, end: now() }, ...(await Promise.all(answers))];
+      const used = process.cpuUsage(cpu);
       const wall = Math.max(...spans.map((s) => s.end)) - Math.min(...spans.map((s) => s.start));
-      samples.push((threads * iterations * flopsPerIteration) / (wall * 1e6));
+      const flops = threads * iterations * flopsPerIteration;
+      samples.push(flops / (wall * 1e6));
+      perCore.push(flops / ((used.user + used.system) * 1e3));
     }
-    const sorted = [...samples].sort((a, b) => a - b);
-    return { artifact: kernels.artifact, threads, gflops: sorted[sorted.length >> 1]!, samples };
+    return { artifact: kernels.artifact, threads, gflops: median(samples), samples, gflopsPerCore: median(perCore) };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

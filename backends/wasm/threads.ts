@@ -255,8 +255,9 @@ export class MatmulThreads {
     const rows = job.batch * job.m;
     const parts = Math.min(1 + ready.length, Math.floor(rows / MIN_ROWS_PER_THREAD));
     if (parts < 2) return false;
-    // Whole batch entries where there are enough, else ranges of whole register tiles (MR = 4 rows).
-    const unit = job.batch >= parts ? job.m : 4;
+    // Whole batch entries where there are enough, else ranges of whole register tiles: 12 rows, a
+    // multiple of both builds' tile height (csrc/matmul.c MR: 3 relaxed, 4 SIMD128).
+    const unit = job.batch >= parts ? job.m : 12;
     const units = Math.ceil(rows / unit);
     const bound = (part: number): number => Math.min(rows, Math.floor((part * units) / parts) * unit);
     this.sequence = (this.sequence % 0x3fffffff) + 1;

@@ -1,17 +1,20 @@
 /*
  * Batched matmul, GotoBLAS style. For each (NC columns, KC depth) block, op(B) is packed into
- * NR-wide column panels and each MC-row block of op(A) into MR-tall row panels; the 4x8 micro-kernel
- * then streams both panels from L1 with f32x4 vectors, keeping its 8 accumulators in registers.
+ * NR-wide column panels and each MC-row block of op(A) into MR-tall row panels; the micro-kernel
+ * then streams both panels from L1 with f32x4 vectors, keeping its accumulators in registers.
  * Packing reads through (row, depth) strides and turns 4x4 blocks with shuffles, so every transpose
  * combination is packed at vector speed and then runs the very same kernel.
  *
- * 4x8 measured fastest on x64 V8 (16 xmm registers): 5x8, 6x8, 8x4, 3x12 and 4x12 spill, and 2x16
- * ties it. Each step is MADD (kernels.h): a mul and an add in the SIMD128 artifact, one fused
- * relaxed_madd in the relaxed one.
+ * The tile depends on the build (x64 V8 has 16 xmm registers, one of them its scratch):
+ * - relaxed (MADD is one fused relaxed_madd, no temporary): 3x12, 9 accumulators + 3 B vectors +
+ *   1 A splat; per depth step 6 loads feed 9 multiply-adds (4x8: 6 for 8). Kernels are functions of
+ *   their own: inlined into the blocking loops V8 spilled the tile. Measured against the SIMD128
+ *   4x8 on this 2-core EPYC (CPU time, loaded machine): 1024^3 43.5 vs 37.5 GFLOP/s per core.
+ * - SIMD128 (MADD is a mul and an add): 4x8, 8 accumulators. 3x12 there ran 10-90% slower (the mul
+ *   needs a temporary), as 5x8, 6x8, 8x4 and 4x12 spill; 2x16 ties it.
  *
  * Skinny products (n <= 16, like the seed's [100,784]x[784,10] and its weight gradient) read A in
- * place instead of packing it, and a last panel of at most 4 columns runs a 4x4 kernel: together
- * about 1.4x on those shapes.
+ * place instead of packing it, and a last panel of at most 4 columns runs a narrow MRx4 kernel.
  *
  * Threads: matmul_f32_rows computes any range of the output's rows (over batch x m) with packing
  * buffers the caller names, so worker instances over the same shared memory each take a range with
@@ -21,16 +24,26 @@
  */
 #include "kernels.h"
 
+#ifdef TINYFLOW_RELAXED_SIMD
+#define MR 3
+#define NR 12
+#define MC 144
+#define NC 1032
+#else
 #define MR 4
 #define NR 8
 #define MC 128
-#define KC 256
 #define NC 1024
+#endif
+#define KC 256
+/* The last panel of a product whose width leaves at most this many columns runs the narrow kernel. */
+#define NARROW 4
 /* Up to this many columns, A panels are read in place rather than packed (see micro_kernel_direct). */
 #define SKINNY_N 16
 
-/* The calling thread's packing buffers; workers pass their own (matmul_workspace_bytes each). */
-#define PACK_A_FLOATS (MC * KC)
+/* The calling thread's packing buffers; workers pass their own (matmul_workspace_bytes each). The
+ * A buffer has a cache line of slack: the 3-row pack_a's 4-lane stores run one float past a panel. */
+#define PACK_A_FLOATS (MC * KC + 16)
 #define PACK_B_FLOATS (KC * NC)
 static f32 mainWorkspace[PACK_A_FLOATS + PACK_B_FLOATS] __attribute__((aligned(64)));
 
@@ -55,6 +68,189 @@ INLINE const f32* at(View v, u32 r, u32 c) { return v.base + (i64)r * v.rowStrid
     x2 = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);                      \
     x3 = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);                      \
   } while (0)
+
+#if MR == 3
+/* ---- the relaxed build's 3x12 tile ---- */
+
+/*
+ * packedA[panel][p][r] = op(A)(i0 + panel * MR + r, p0 + p), zero past the last row. A depth's 3
+ * rows are written as a 4-lane store whose last lane the next store overwrites (hence the slack).
+ */
+static void pack_a(View a, u32 i0, u32 mc, u32 p0, u32 kc, f32* dst) {
+  for (u32 i = 0; i < mc; i += MR) {
+    const u32 height = mc - i < MR ? mc - i : MR;
+    if (height == MR && a.colStride == 1) {
+      /* Rows are contiguous along the depth: read 4 depths of 3 rows, transpose, store. */
+      const f32* r0 = at(a, i0 + i, p0);
+      const f32* r1 = r0 + a.rowStride;
+      const f32* r2 = r1 + a.rowStride;
+      u32 p = 0;
+      for (; p + 4 <= kc; p += 4, dst += 4 * MR) {
+        v128_t x0 = wasm_v128_load(r0 + p), x1 = wasm_v128_load(r1 + p), x2 = wasm_v128_load(r2 + p);
+        v128_t x3 = x2;
+        TRANSPOSE4(x0, x1, x2, x3);
+        wasm_v128_store(dst, x0);
+        wasm_v128_store(dst + MR, x1);
+        wasm_v128_store(dst + 2 * MR, x2);
+        wasm_v128_store(dst + 3 * MR, x3);
+      }
+      for (; p < kc; p++, dst += MR) {
+        dst[0] = r0[p];
+        dst[1] = r1[p];
+        dst[2] = r2[p];
+      }
+    } else if (height == MR && a.rowStride == 1) {
+      /* Transposed A: the 3 rows at one depth are adjacent (read as 2 + 1: nothing past row 3). */
+      for (u32 p = 0; p < kc; p++, dst += MR) {
+        const f32* src = at(a, i0 + i, p0 + p);
+        wasm_v128_store(dst, wasm_v128_load32_lane(src + 2, wasm_v128_load64_zero(src), 2));
+      }
+    } else {
+      for (u32 p = 0; p < kc; p++, dst += MR) {
+        for (u32 r = 0; r < MR; r++) dst[r] = r < height ? *at(a, i0 + i + r, p0 + p) : 0.0f;
+      }
+    }
+  }
+}
+
+/* packedB[panel][p][c] = op(B)(p0 + p, j0 + panel * NR + c), zero past the last column. */
+static void pack_b(View b, u32 p0, u32 kc, u32 j0, u32 nc, f32* dst) {
+  for (u32 j = 0; j < nc; j += NR) {
+    const u32 width = nc - j < NR ? nc - j : NR;
+    if (width == NR && b.colStride == 1) {
+      for (u32 p = 0; p < kc; p++, dst += NR) {
+        const f32* src = at(b, p0 + p, j0 + j);
+        wasm_v128_store(dst, wasm_v128_load(src));
+        wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
+        wasm_v128_store(dst + 8, wasm_v128_load(src + 8));
+      }
+    } else if (width == NR && b.rowStride == 1) {
+      /* Transposed B: each column is contiguous along the depth; turn three 4x4 blocks per 4 depths. */
+      const f32* c0 = at(b, p0, j0 + j);
+      const i32 cs = b.colStride;
+      u32 p = 0;
+      for (; p + 4 <= kc; p += 4, dst += 4 * NR) {
+        v128_t x0 = wasm_v128_load(c0 + p), x1 = wasm_v128_load(c0 + cs + p);
+        v128_t x2 = wasm_v128_load(c0 + 2 * cs + p), x3 = wasm_v128_load(c0 + 3 * cs + p);
+        v128_t y0 = wasm_v128_load(c0 + 4 * cs + p), y1 = wasm_v128_load(c0 + 5 * cs + p);
+        v128_t y2 = wasm_v128_load(c0 + 6 * cs + p), y3 = wasm_v128_load(c0 + 7 * cs + p);
+        v128_t z0 = wasm_v128_load(c0 + 8 * cs + p), z1 = wasm_v128_load(c0 + 9 * cs + p);
+        v128_t z2 = wasm_v128_load(c0 + 10 * cs + p), z3 = wasm_v128_load(c0 + 11 * cs + p);
+        TRANSPOSE4(x0, x1, x2, x3);
+        TRANSPOSE4(y0, y1, y2, y3);
+        TRANSPOSE4(z0, z1, z2, z3);
+        wasm_v128_store(dst, x0);
+        wasm_v128_store(dst + 4, y0);
+        wasm_v128_store(dst + 8, z0);
+        wasm_v128_store(dst + 12, x1);
+        wasm_v128_store(dst + 16, y1);
+        wasm_v128_store(dst + 20, z1);
+        wasm_v128_store(dst + 24, x2);
+        wasm_v128_store(dst + 28, y2);
+        wasm_v128_store(dst + 32, z2);
+        wasm_v128_store(dst + 36, x3);
+        wasm_v128_store(dst + 40, y3);
+        wasm_v128_store(dst + 44, z3);
+      }
+      for (; p < kc; p++, dst += NR) {
+        for (u32 c = 0; c < NR; c++) dst[c] = c0[(i64)c * cs + p];
+      }
+    } else {
+      /* A ragged last panel of at most NARROW columns is packed NARROW wide for the narrow kernel. */
+      const u32 panel = width <= NARROW ? NARROW : NR;
+      for (u32 p = 0; p < kc; p++, dst += panel) {
+        for (u32 c = 0; c < panel; c++) dst[c] = c < width ? *at(b, p0 + p, j0 + j + c) : 0.0f;
+      }
+    }
+  }
+}
+
+#define ROW_STORE(r)                                                         \
+  {                                                                          \
+    f32* o = c + r * ldc;                                                    \
+    v128_t v0 = c##r##0, v1 = c##r##1, v2 = c##r##2;                         \
+    if (accumulate) {                                                        \
+      v0 = wasm_f32x4_add(v0, wasm_v128_load(o));                            \
+      v1 = wasm_f32x4_add(v1, wasm_v128_load(o + 4));                        \
+      v2 = wasm_f32x4_add(v2, wasm_v128_load(o + 8));                        \
+    }                                                                        \
+    wasm_v128_store(o, v0);                                                  \
+    wasm_v128_store(o + 4, v1);                                              \
+    wasm_v128_store(o + 8, v2);                                              \
+  }
+
+/*
+ * C (MR x NR at c, row stride ldc) = or += op(A) rows x packed B panel over kc depths. Rows r0..r2
+ * advance by `ds` floats a depth: a packed A panel is {pa, pa + 1, pa + 2} with ds = MR, and skinny
+ * products pass the operand's own rows and depth stride (reading A in place).
+ */
+INLINE void kernel_3x12(const f32* r0, const f32* r1, const f32* r2, i32 ds, const f32* pb, u32 kc, f32* c, u32 ldc,
+                        int accumulate) {
+  v128_t c00 = wasm_f32x4_splat(0.0f), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+  v128_t c20 = c00, c21 = c00, c22 = c00;
+  for (u32 p = 0; p < kc; p++, r0 += ds, r1 += ds, r2 += ds, pb += NR) {
+    const v128_t b0 = wasm_v128_load(pb), b1 = wasm_v128_load(pb + 4), b2 = wasm_v128_load(pb + 8);
+    v128_t av = wasm_v128_load32_splat(r0);
+    c00 = MADD(av, b0, c00);
+    c01 = MADD(av, b1, c01);
+    c02 = MADD(av, b2, c02);
+    av = wasm_v128_load32_splat(r1);
+    c10 = MADD(av, b0, c10);
+    c11 = MADD(av, b1, c11);
+    c12 = MADD(av, b2, c12);
+    av = wasm_v128_load32_splat(r2);
+    c20 = MADD(av, b0, c20);
+    c21 = MADD(av, b1, c21);
+    c22 = MADD(av, b2, c22);
+  }
+  ROW_STORE(0)
+  ROW_STORE(1)
+  ROW_STORE(2)
+}
+
+/*
+ * The kernels stay functions of their own (NOINLINE): inlined into the blocking loops, V8's register
+ * allocator spilled accumulators of the 3x12 tile (the SIMD128 build ran at half speed).
+ */
+#define NOINLINE static __attribute__((noinline))
+
+/* The packed-panel kernel. */
+NOINLINE void micro_kernel(const f32* pa, const f32* pb, u32 kc, f32* c, u32 ldc, int accumulate) {
+  kernel_3x12(pa, pa + 1, pa + 2, MR, pb, kc, c, ldc, accumulate);
+}
+
+/* The in-place kernel for skinny products: each A panel is used once or twice, so packing it would cost as much as the multiply. */
+NOINLINE void micro_kernel_direct(View a, u32 i, u32 p0, const f32* pb, u32 kc, f32* c, u32 ldc, int accumulate) {
+  const f32* r0 = at(a, i, p0);
+  kernel_3x12(r0, r0 + a.rowStride, r0 + 2 * a.rowStride, a.colStride, pb, kc, c, ldc, accumulate);
+}
+
+/*
+ * The 3x4 kernel for a last panel of at most NARROW columns (n = 16 is 12 + 4: a 12-wide panel
+ * would waste a third). It reads A(i + r, p0 + p) through a view: the packed panel is the view
+ * {panel, 1, MR}, and skinny products pass the operand itself.
+ */
+NOINLINE void micro_kernel_narrow(View a, u32 i, u32 p0, const f32* pb, u32 kc, f32* c, u32 ldc, int accumulate) {
+  const f32* r0 = at(a, i, p0);
+  const f32* r1 = r0 + a.rowStride;
+  const f32* r2 = r1 + a.rowStride;
+  const i32 ds = a.colStride;
+  v128_t c00 = wasm_f32x4_splat(0.0f), c10 = c00, c20 = c00;
+  for (u32 p = 0; p < kc; p++, r0 += ds, r1 += ds, r2 += ds, pb += NARROW) {
+    const v128_t b0 = wasm_v128_load(pb);
+    c00 = MADD(wasm_v128_load32_splat(r0), b0, c00);
+    c10 = MADD(wasm_v128_load32_splat(r1), b0, c10);
+    c20 = MADD(wasm_v128_load32_splat(r2), b0, c20);
+  }
+  const v128_t rows[MR] = {c00, c10, c20};
+  for (u32 r = 0; r < MR; r++) {
+    f32* o = c + r * ldc;
+    wasm_v128_store(o, accumulate ? wasm_f32x4_add(rows[r], wasm_v128_load(o)) : rows[r]);
+  }
+}
+
+#else
+/* ---- the SIMD128 build's 4x8 tile ---- */
 
 /* packedA[panel][p][r] = op(A)(i0 + panel * MR + r, p0 + p), zero past the last row. */
 static void pack_a(View a, u32 i0, u32 mc, u32 p0, u32 kc, f32* dst) {
@@ -128,8 +324,8 @@ static void pack_b(View b, u32 p0, u32 kc, u32 j0, u32 nc, f32* dst) {
         for (u32 c = 0; c < NR; c++) dst[c] = c0[(i64)c * cs + p];
       }
     } else {
-      /* A ragged last panel of at most 4 columns is packed 4 wide for the narrow kernel. */
-      const u32 panel = width <= NR / 2 ? NR / 2 : NR;
+      /* A ragged last panel of at most NARROW columns is packed NARROW wide for the narrow kernel. */
+      const u32 panel = width <= NARROW ? NARROW : NR;
       for (u32 p = 0; p < kc; p++, dst += panel) {
         for (u32 c = 0; c < panel; c++) dst[c] = c < width ? *at(b, p0 + p, j0 + j + c) : 0.0f;
       }
@@ -184,7 +380,7 @@ static void micro_kernel_narrow(View a, u32 i, u32 p0, const f32* pb, u32 kc, f3
   const f32* r3 = r2 + a.rowStride;
   const i32 ds = a.colStride;
   v128_t c00 = wasm_f32x4_splat(0.0f), c10 = c00, c20 = c00, c30 = c00;
-  for (u32 p = 0; p < kc; p++, r0 += ds, r1 += ds, r2 += ds, r3 += ds, pb += NR / 2) {
+  for (u32 p = 0; p < kc; p++, r0 += ds, r1 += ds, r2 += ds, r3 += ds, pb += NARROW) {
     const v128_t b0 = wasm_v128_load(pb);
     c00 = MADD(wasm_v128_load32_splat(r0), b0, c00);
     c10 = MADD(wasm_v128_load32_splat(r1), b0, c10);
@@ -231,6 +427,7 @@ static void micro_kernel_direct(View a, u32 i, u32 p0, const f32* pb, u32 kc, f3
   ROW_STORE(2)
   ROW_STORE(3)
 }
+#endif
 
 /*
  * C[mc x nc] (+)= op(A) block x packedB, one MR x NR register tile at a time. The A rows come from
@@ -242,7 +439,7 @@ static void multiply_panels(const f32* packedA, const f32* packedB, View a, u32 
   f32 tile[MR * NR] __attribute__((aligned(16)));
   for (u32 j = 0; j < nc; j += NR) {
     const u32 cols = nc - j < NR ? nc - j : NR;
-    const int narrow = cols <= NR / 2;
+    const int narrow = cols <= NARROW;
     const f32* pb = packedB + (u64)j * kc;
     for (u32 i = 0; i < mc; i += MR) {
       const u32 rows = mc - i < MR ? mc - i : MR;
@@ -252,7 +449,7 @@ static void multiply_panels(const f32* packedA, const f32* packedB, View a, u32 
       const View source = inPlace ? a : (View){pa, 1, MR};
       const u32 row = inPlace ? i0 + i : 0, depth = inPlace ? p0 : 0;
       /* Edge tiles are computed into `tile` so nothing past row m or column n is ever written. */
-      const int full = rows == MR && (cols == NR || (narrow && cols == NR / 2));
+      const int full = rows == MR && (cols == NR || (narrow && cols == NARROW));
       f32* out = c + (u64)i * ldc + j;
       f32* target = full ? out : tile;
       const u32 ld = full ? ldc : NR;
