@@ -3,7 +3,9 @@
  * into): input `x` → `logits` and `probabilities`, with the session's current weights.
  */
 import type { TrainableModel } from '../training/trainable';
-import type { NDArray } from '../ndarray';
+import { NDArray } from '../ndarray';
+
+const INFERENCE = NDArray.from(false);
 import { exportOnnx } from './export-onnx';
 
 export async function exportTrainableModel(model: TrainableModel<unknown>, producerVersion = ''): Promise<Uint8Array> {
@@ -14,6 +16,8 @@ export async function exportTrainableModel(model: TrainableModel<unknown>, produ
     input: model.model.x,
     outputs: { logits: model.model.logits, probabilities: model.model.probabilities },
     variables,
+    // A user model's training flag is fixed false: dropout off, batch norm on its moving statistics.
+    ...(model.model.training === undefined ? {} : { constants: [[model.model.training, INFERENCE]] as const }),
     graphName: model.name,
     producerVersion,
   });

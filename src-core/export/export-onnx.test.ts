@@ -14,6 +14,8 @@ import { get_mnist } from '../datasets';
 import { NDArray } from '../ndarray';
 import { TrainableModel } from '../training/trainable';
 import { exportOnnx, exportTrainableModel } from './index';
+import { buildUserModel } from '../models/model-file';
+import type { LayerModel } from '../models/user-model';
 import { embeddedModuleText, MODULE_PATH, PROTO_PATH } from './onnx/embed';
 import '../../backends/builtin';
 
@@ -91,6 +93,57 @@ describe('ONNX export', () => {
       expect(agreement.clearDisagreements).toBe(0);
     } finally {
       model.session.close();
+    }
+  }, 120_000);
+
+  it('a layer editor model with conv, batch norm, max and avg pool, dropout: onnxruntime gives our inference probabilities within 1e-4 on all 2,000 test digits', async () => {
+    const layers: LayerModel = {
+      format: 'tinyflow-layers', version: 1, name: 'onnx-check', input: [28, 28, 1],
+      layers: [
+        { type: 'conv2d', filters: 6, kernel: 5, stride: 1, padding: 'same', activation: 'relu' },
+        { type: 'batch_norm' },
+        { type: 'max_pool', size: 2, stride: 2, padding: 'valid' },
+        { type: 'conv2d', filters: 8, kernel: 3, stride: 2, padding: 'valid', activation: 'tanh' },
+        { type: 'avg_pool', size: 3, stride: 2, padding: 'same' },
+        { type: 'dropout', rate: 0.4 },
+        { type: 'flatten' },
+        { type: 'batch_norm' },
+        { type: 'dense', units: 24, activation: 'sigmoid' },
+        { type: 'dense', units: 10, activation: 'none' },
+      ],
+    };
+    const g = new tf.Graph();
+    const model = await g.as_default(() => buildUserModel({ kind: 'layers', model: layers }, { learningRate: 0.01 }));
+    const { init, vars } = g.as_default(() => ({ init: tf.global_variables_initializer(), vars: tf.global_variables() }));
+    const training = model.training as tf.Tensor;
+    const sess = tf.Session({ backend: 'wasm', graph: g });
+    try {
+      await sess.run(init);
+      // Training moves the moving statistics away from their start (0 and 1), so inference really reads them.
+      for (let step = 0; step < 8; step++) await sess.run(model.trainOp, [[model.x, rows(data.train.images, 784, step * 50, step * 50 + 50)], [model.labels, rows(data.train.labels, 10, step * 50, step * 50 + 50)]]);
+      const values = await sess.run(vars);
+      const variables = new Map(vars.map((v, i) => [v.op.name, values[i]] as const));
+      expect(Array.from(variables.get('batch_norm_1/moving_mean')?.data ?? []).some((m) => Math.abs(m) > 1e-3)).toBe(true);
+      const off = NDArray.from(false);
+      const n = data.test.num_examples;
+      const ours = new Float32Array(n * 10);
+      for (let from = 0; from < n; from += 500) {
+        ours.set((await sess.run(model.probabilities, [[model.x, rows(data.test.images, 784, from, from + 500)], [training, off]])).data as Float32Array, from * 10);
+      }
+      const bytes = exportOnnx({ input: model.x, outputs: { logits: model.logits, probabilities: model.probabilities }, variables, constants: [[training, off]] });
+      const theirs = await runOrt(bytes, data.test.images.data as Float32Array, [n, 784]);
+      const agreement = compare(ours, theirs, n);
+      console.log(`onnx agreement layer model (conv, batch norm, max/avg pool, dropout): max |ours - onnxruntime| = ${agreement.maxAbsDiff.toExponential(2)}, argmax agrees on ${agreement.argmaxAgree}/${n}`);
+      expect(agreement.maxAbsDiff).toBeLessThan(1e-4);
+      expect(agreement.clearDisagreements).toBe(0);
+      // The inference graph only: no random op, no batch statistics, no Where on the flag.
+      const session = await ort.InferenceSession.create(bytes);
+      expect(session.inputNames).toEqual(['x']);
+      await session.release();
+      const text = new TextDecoder('latin1').decode(bytes);
+      expect(text).not.toMatch(/RandomUniform|moments|Where/);
+    } finally {
+      sess.close();
     }
   }, 120_000);
 

@@ -2,7 +2,9 @@
  * ONNX export of a graph's inference path: from one input placeholder to the chosen outputs (logits,
  * probabilities), with each Variable as an initializer holding the given values. Labels, the loss and
  * the optimizer never enter (the graph is pruned to the outputs, stopping at the input); TF-1 dropout
- * (x / keep * floor(keep + uniform)) becomes an Identity, as at inference. Returns the model's bytes:
+ * (x / keep * floor(keep + uniform)) becomes an Identity, as at inference, and a Select on a training
+ * flag fixed in `constants` keeps only the branch the flag picks (tf.layers' dropout and batch
+ * normalization: the moving statistics at inference). Returns the model's bytes:
  * writing the file is the caller's job, so this module runs in a browser as well as in Node.
  */
 import { InvalidArgumentError, UnimplementedError } from '../base/errors';
@@ -25,7 +27,10 @@ export interface OnnxExportOptions {
   outputs: Readonly<Record<string, Tensor>>;
   /** Every Variable the outputs read, by its op name (what Saver writes). */
   variables: ReadonlyMap<string, NDArray>;
-  /** Other placeholders the outputs read (a keep_prob, a training flag), fixed to these values. */
+  /**
+   * Other placeholders the outputs read (a keep_prob, a training flag), fixed to these values; also a
+   * placeholder_with_default (an Identity of a Const, as user models' `training` flag).
+   */
   constants?: ReadonlyArray<readonly [Tensor, NDArray]>;
   /** Default MIN_OPSET. */
   opset?: number;
@@ -47,8 +52,20 @@ function matchDropout(op: Operation): DropoutMatch | null {
   return { kept: scaled.op.inputs[0] };
 }
 
-/** The ops the outputs need, in creation order (a topological order), stopping at the input and at dropout masks. */
-function inferenceOps(outputs: readonly Tensor[], stops: ReadonlySet<Tensor>): Operation[] {
+/** A Select whose condition is a fixed scalar bool: the branch it picks, else null. */
+function foldedSelect(op: Operation, fixed: ReadonlyMap<Operation, NDArray>): Tensor | null {
+  if (op.type !== 'Select') return null;
+  const [condition, whenTrue, whenFalse] = op.inputs;
+  const value = fixed.get(condition.op);
+  if (value === undefined || value.dtype !== 'bool' || value.size !== 1) return null;
+  return value.data[0] ? whenTrue : whenFalse;
+}
+
+/**
+ * The ops the outputs need, in creation order (a topological order), stopping at the input, at dropout
+ * masks and at the branch a fixed flag does not pick.
+ */
+function inferenceOps(outputs: readonly Tensor[], stops: ReadonlySet<Tensor>, fixed: ReadonlyMap<Operation, NDArray>): Operation[] {
   const needed = new Set<Operation>();
   const stack = outputs.filter((t) => !stops.has(t)).map((t) => t.op);
   while (stack.length > 0) {
@@ -56,10 +73,16 @@ function inferenceOps(outputs: readonly Tensor[], stops: ReadonlySet<Tensor>): O
     if (needed.has(op)) continue;
     needed.add(op);
     const dropout = matchDropout(op);
-    const deps = dropout === null ? op.inputs : [dropout.kept];
+    const picked = foldedSelect(op, fixed);
+    const deps = dropout !== null ? [dropout.kept] : picked !== null ? [picked] : fixed.has(op) ? [] : op.inputs;
     for (const t of deps) if (!stops.has(t)) stack.push(t.op);
   }
   return [...needed].sort((a, b) => a.id - b.id);
+}
+
+/** A placeholder_with_default: an Identity of a Const, fed like a placeholder. */
+function isDefaulted(op: Operation): boolean {
+  return op.type === 'Identity' && op.inputs[0]?.op.type === 'Const';
 }
 
 function valueInfo(name: string, shape: readonly (number | null)[] | null, elemType: number): object {
@@ -120,22 +143,25 @@ export function exportOnnx(options: OnnxExportOptions): Uint8Array {
   const names = new Map<Tensor, string>([[input, inputName]]);
   const constants = new Map<Operation, NDArray>();
   for (const [t, value] of options.constants ?? []) {
-    if (t.op.type !== 'Placeholder') throw new InvalidArgumentError(`ONNX export: constants are for placeholders; '${t.name}' is a ${t.op.type}`);
+    if (t.op.type !== 'Placeholder' && !isDefaulted(t.op)) throw new InvalidArgumentError(`ONNX export: constants are for placeholders; '${t.name}' is a ${t.op.type}`);
     constants.set(t.op, value);
   }
 
-  for (const op of inferenceOps(Object.values(options.outputs), new Set(names.keys()))) {
+  for (const op of inferenceOps(Object.values(options.outputs), new Set(names.keys()), constants)) {
     let outs: string[];
     const dropout = matchDropout(op);
+    const picked = foldedSelect(op, constants);
     if (dropout !== null) {
       outs = [b.node('Identity', [names.get(dropout.kept) as string], op.name)];
+    } else if (picked !== null) {
+      outs = [b.node('Identity', [names.get(picked) as string], op.name)];
     } else if (op.type === 'VariableV2') {
       const value = options.variables.get(op.name);
       if (value === undefined) throw new InvalidArgumentError(`ONNX export: no value for Variable '${op.name}' (shape [${op.outputs[0].shape?.join(', ')}])`);
       outs = [b.floatInitializer(op.name, value.shape, floatData(`Variable '${op.name}'`, value, op.outputs[0].shape))];
     } else if (op.type === 'Const') {
       outs = [constValue(op, b)];
-    } else if (op.type === 'Placeholder' && constants.has(op)) {
+    } else if (constants.has(op)) {
       // Only when the outputs read it: a keep_prob that only fed a dropout (now an Identity) stays out.
       outs = [constantInitializer(op, constants.get(op) as NDArray, b)];
     } else if (op.type === 'Placeholder') {
