@@ -53,5 +53,14 @@ describe("the worker's dataDir", () => {
     // Your own drawings take this data's labels: 0–2 here.
     await expect(engine.handle('userset:add', { pixels: square, label: 5 })).rejects.toThrow("userset:add: label 5 is not a class of this session's data (3 classes: c0, c1, c2)");
     expect((await engine.handle('userset:add', { pixels: square, label: 2 })).size).toBe(1);
+
+    // A checkpoint of it reopens as a 3-class model in a new worker.
+    const checkpoint = join(temp.dir, 'three.safetensors');
+    await engine.handleInternal('checkpoint:write', { path: checkpoint });
+    const reopened = new ComputeEngine(() => undefined);
+    await reopened.handleInternal('checkpoint:load', { path: checkpoint, source: 'checkpoint', label: 'three', resume: false });
+    const again = parseResponse('predict', await reopened.handle('predict', { pixels: square, saliency: false }));
+    expect(again.classNames).toEqual(['c0', 'c1', 'c2']);
+    expect(again.probabilities).toEqual(answer.probabilities);
   }, 40_000);
 });
