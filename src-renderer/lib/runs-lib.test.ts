@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src-app-api/runs-schemas';
+import { RUN_COLORS, runCurves } from './run-chart';
 import { smoothPoints, smoothValues } from './run-smoothing';
 import { csvField, runsCsv } from './runs-csv';
 
@@ -74,5 +75,22 @@ describe('runsCsv', () => {
       'second,20260101-000100-000001,softmax,"/data/my,set",adam,0.001,50,cpu,1,2,,1.235',
       '',
     ]);
+  });
+});
+
+describe('runCurves', () => {
+  it('puts steps or wall time on x, one colour per run, and leaves out (and counts) non-positive values on a log scale', () => {
+    const a = run({ loss: [[1, 2, 0.5], [2, 0, 1], [3, -1, 1.5], [4, 1, 2]] });
+    const b = run({ id: '20260101-000100-000001', name: 'b', loss: [[10, 3, 7]] });
+    const bySteps = runCurves([a, b], 'loss', { smoothing: 0, logScale: false, xAxis: 'step' });
+    expect(bySteps.curves.map((c) => [c.label, c.color, c.raw.map(([x]) => x)])).toEqual([
+      ['softmax-sgd-lr0.5', RUN_COLORS[0], [1, 2, 3, 4]],
+      ['b', RUN_COLORS[1], [10]],
+    ]);
+    expect(bySteps.leftOut).toBe(0);
+    const byWall = runCurves([a], 'loss', { smoothing: 0, logScale: true, xAxis: 'wall' });
+    expect(byWall.curves[0].raw).toEqual([[0.5, 2], [2, 1]]);
+    expect(byWall.leftOut).toBe(2);
+    expect(runCurves([a], 'loss', { smoothing: 0.9, logScale: true, xAxis: 'step' }).curves[0].smoothed[1][1]).toBeGreaterThan(1);
   });
 });
