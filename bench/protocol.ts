@@ -6,7 +6,7 @@
  */
 
 /** LeNet last: it is the slowest by far (tfjs-cpu takes over a minute a step), so a time-out costs only it. */
-export const WORKLOAD_KINDS = ['seed', 'mlp', 'matmul', 'dispatch', 'lenet'] as const;
+export const WORKLOAD_KINDS = ['seed', 'mlp', 'matmul', 'dispatch', 'lenet', 'peak'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 /** The compiler passes `tf.Session({optimizations})` can switch off one by one (all on by default). */

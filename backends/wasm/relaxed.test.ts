@@ -9,7 +9,7 @@ import { createWasmBackend, relaxedSimdSupported } from './index';
 import type { WasmBackend } from './backend';
 
 /** A module of one function (v128 v128 v128) -> v128 whose body is `code` (no locals). */
-function moduleWith(code: number[]): Uint8Array {
+function moduleWith(code: number[]): Uint8Array<ArrayBuffer> {
   const body = [0x00, ...code, 0x0b];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,

@@ -6,6 +6,7 @@
  * noise, not the numbers.
  */
 import type { WorkloadKind, WorkloadPlan } from '../protocol';
+import { PEAK_ITERATIONS, peakFlops } from './peak';
 
 export const MATMUL_SIZES = [256, 512, 1024];
 
@@ -27,6 +28,8 @@ const SIZING: Record<WorkloadKind, [Sizing, Sizing]> = {
   lenet: [{ warmup: 1, steps: 2, budgetMs: 15_000 }, { warmup: 1, steps: 1, budgetMs: 3_000 }],
   // Dispatches are microseconds each: many per repetition, or the timer and the one readback dominate.
   dispatch: [{ warmup: 100, steps: 1000, budgetMs: 3_000 }, { warmup: 5, steps: 20, budgetMs: 1_000 }],
+  // ~70 ms a step (peak.ts): the warm-up tiers the loop up to optimised code.
+  peak: [{ warmup: 3, steps: 3, budgetMs: 3_000 }, { warmup: 1, steps: 1, budgetMs: 1_000 }],
 };
 
 /** Batch sizes of `--sweep` (the WebGPU issue's): where a GPU backend starts to beat the CPU ones. */
@@ -91,6 +94,10 @@ export function planWorkloads({ workloads, repeats, quick, sweep = false }: Plan
       const n = DISPATCH_ELEMENTS;
       plans.push({ ...base, id: 'dispatch', batch: 0, n, learningRate: 0 });
       plans.push({ ...base, id: 'dispatch+read', batch: 0, n, learningRate: 0, stepsPerRepeat: READBACK_STEPS[quick ? 1 : 0], readback: true });
+    }
+    if (kind === 'peak') {
+      const n = PEAK_ITERATIONS[quick ? 1 : 0];
+      plans.push({ ...base, id: 'peak', batch: 0, n, learningRate: 0, flopsPerStep: peakFlops(n) });
     }
     if (kind === 'matmul') {
       for (const n of quick ? MATMUL_SIZES.slice(0, 1) : MATMUL_SIZES) {

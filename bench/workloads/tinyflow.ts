@@ -10,6 +10,7 @@ import type { Runner } from '../peers/harness';
 import type { Optimizations, Skip, WorkloadPlan } from '../protocol';
 import { CLASSES, PIXELS, batchAt, type Dataset } from '../data';
 import { glorot, mulberry32 } from '../rng';
+import { peakRunner } from './peak';
 
 /** tf.gradients, where every variable must get a gradient (null means the graph is wrong). */
 function gradientsOf(loss: tf.Tensor, vars: tf.Variable[]): tf.Tensor[] {
@@ -182,6 +183,10 @@ async function dispatchRunner(plan: WorkloadPlan, choice: BackendChoice): Promis
 export async function buildTinyflow(plan: WorkloadPlan, backend: BackendChoice, data: Dataset, seed: number, optimizations?: Optimizations): Promise<Runner | Skip> {
   if (plan.kind === 'matmul') return matmulRunner(plan, backend, seed);
   if (plan.kind === 'dispatch') return dispatchRunner(plan, backend);
+  if (plan.kind === 'peak') {
+    const { backend: resolved, owned } = await kernelBackend(backend);
+    return peakRunner(plan, resolved, () => owned && resolved.dispose());
+  }
   if (plan.kind === 'lenet' && (typeof tf.nn.conv2d !== 'function' || typeof tf.nn.max_pool !== 'function')) {
     return { id: plan.id, reason: 'tf.nn.conv2d / tf.nn.max_pool are not in this build of tinyflow' };
   }
