@@ -128,7 +128,7 @@ describe('inspect:activations beyond the zoo', () => {
     });
     const session = tf.Session({ backend: 'cpu', graph });
     return {
-      runtime: { name: 'wide', model, session, shapeImages: (flat: Float32Array, n: number) => new NDArray(flat, [n, 784]) },
+      runtime: { name: 'wide', model, session, shapeImages: (flat: Float32Array, n: number) => new NDArray(flat, [n, 784]), inferenceFeeds: () => [] },
       close: () => session.close(),
     };
   }

@@ -25,7 +25,7 @@ import {
 
 export type ActivationSource = { testIndex: number } | { pixels: number[] };
 /** What activationsOf needs of a runtime: the app's ModelRuntime has it, and so does any graph with a session. */
-export type ActivationRuntime = Pick<TrainableModel<unknown>, 'name' | 'model' | 'session' | 'shapeImages'>;
+export type ActivationRuntime = Pick<TrainableModel<unknown>, 'name' | 'model' | 'session' | 'shapeImages' | 'inferenceFeeds'>;
 
 /** Forward ops that make a layer's output when the model does not list its layers (a model file's bare graph). */
 const LAYER_OPS: Record<string, string> = {
@@ -190,7 +190,7 @@ export async function activationsOf(runtime: ActivationRuntime, test: DataSet, s
   const filterWeights = layers.map((l) => l.weights.find((w) => w.shape?.length === 4 || (w.shape?.length === 2 && w.shape[0] === 784)) ?? null);
   const fetched = await runtime.session.run(
     { outputs: layers.map((l) => l.output), filters: filterWeights.filter((w): w is Tensor => w !== null), probabilities: model.probabilities },
-    [[model.x, runtime.shapeImages(pixels, 1)]],
+    [[model.x, runtime.shapeImages(pixels, 1)], ...runtime.inferenceFeeds()],
   );
   const budget: Budget = { left: MAX_ACTIVATION_VALUES };
   let filterIndex = 0;
