@@ -97,6 +97,8 @@ describe('cpu matmul', () => {
     ['a vector-matrix product', { m: 1, k: 200, n: 300 }],
     ['a vector-matrix product with transposed B', { m: 1, k: 200, n: 300, transposeB: true }],
     ['two rows through the direct path', { batch: 2, m: 2, k: 150, n: 40, transposeA: true, aBatchStride: 0 }],
+    ['skinny B, A read in place: ragged rows and columns over three depth blocks', { m: 101, k: 1030, n: 13 }],
+    ['skinny B, transposed A read in place, a padded batch', { batch: 2, m: 97, k: 1030, n: 11, transposeA: true, aBatchStride: 97 * 1030 + 5 }],
     ['k = 0 (zeros)', { m: 50, k: 0, n: 60 }],
     ['m = 0 (empty)', { m: 0, k: 50, n: 60 }],
     ['broadcast B over a batch', { batch: 4, m: 33, k: 70, n: 45, bBatchStride: 0 }],

@@ -21,6 +21,12 @@ const SMALL_PROBLEM = 2048;
 const THIN = 2;
 /** The axpy form of the direct path needs rows long enough to amortize its per-row loop. */
 const AXPY_MIN_COLUMNS = 8;
+/**
+ * Up to this many columns, a packed A block would serve so few column panels that packing it costs
+ * more than it saves: A is read in place instead, where a tile's three values at one depth lie
+ * along a row or side by side (the seed's 100x784 · 784x10 and its gradient 784x100ᵀ · 100x10).
+ */
+const DIRECT_A_MAX_COLUMNS = 4 * NR;
 
 // Grow-only packing scratch shared by all calls: kernels are synchronous, so it is never in use twice.
 let packedA = new Float64Array(0);
@@ -133,9 +139,12 @@ class BlockedMatmul {
   /** Which B block packedB holds, so a batch-broadcast B (stride 0) that fits one block is packed once. */
   private packedBKey = -1;
   private readonly tile = new Float64Array(MR * NR);
+  /** B is skinny and A's rows or columns are contiguous: the micro-kernel reads A where it lies. */
+  private readonly directA: boolean;
 
   constructor(private readonly layout: Layout, private readonly epilogue: Epilogue | null) {
     // Equal depth blocks: k = 600 becomes 2 x 300 rather than 512 + 88, keeping every block efficient.
+    this.directA = (layout.aDepthStride === 1 || layout.aRowStride === 1) && layout.n <= DIRECT_A_MAX_COLUMNS;
     const blocks = Math.ceil(layout.k / KC_MAX);
     this.depthBlock = Math.ceil(layout.k / blocks);
     const aPanelRows = roundUp(Math.min(MC, layout.m), MR);
@@ -157,8 +166,14 @@ class BlockedMatmul {
         }
         for (let ic = 0; ic < m; ic += MC) {
           const mc = Math.min(MC, m - ic);
-          this.packA(a, aOffset, ic, mc, pc, kc);
-          this.multiplyPanels(out, outOffset + ic * n + jc, mc, nc, kc, pc > 0);
+          if (this.directA) {
+            const aStart = aOffset + ic * this.layout.aRowStride + pc * this.layout.aDepthStride;
+            this.multiplyRows(a, aStart, mc, out, outOffset + ic * n + jc, nc, kc, pc > 0);
+          }
+          else {
+            this.packA(a, aOffset, ic, mc, pc, kc);
+            this.multiplyPanels(out, outOffset + ic * n + jc, mc, nc, kc, pc > 0);
+          }
           // The block is final after its last depth block: finish it while it is still in cache.
           if (this.epilogue !== null && pc + kc >= k) applyEpilogue(this.epilogue, out, outOffset + ic * n + jc, mc, nc, n, jc);
         }
@@ -226,6 +241,33 @@ class BlockedMatmul {
       }
     }
   }
+
+  /**
+   * multiplyPanels with A read in place: the block's rows start at `aStart`, `aStart + aRowStride`, ...
+   * and step by aDepthStride. Past row mc an edge tile repeats its last row, whose sums are dropped.
+   */
+  private multiplyRows(
+    a: TypedArray, aStart: number, mc: number, out: TypedArray, outBase: number, nc: number, kc: number, accumulate: boolean,
+  ): void {
+    const { n, aRowStride, aDepthStride } = this.layout;
+    const tile = this.tile;
+    for (let j0 = 0; j0 < nc; j0 += NR) {
+      const cols = Math.min(NR, nc - j0);
+      for (let i0 = 0; i0 < mc; i0 += MR) {
+        const rows = Math.min(MR, mc - i0);
+        const r0 = aStart + i0 * aRowStride;
+        const r1 = rows > 1 ? r0 + aRowStride : r0;
+        const r2 = rows > 2 ? r1 + aRowStride : r1;
+        const base = outBase + i0 * n + j0;
+        if (rows === MR && cols === NR) {
+          rowsKernel(a, r0, r1, r2, aDepthStride, packedB, j0 * kc, kc, out, base, n, accumulate ? STORE_ADD : STORE_SET);
+        } else {
+          rowsKernel(a, r0, r1, r2, aDepthStride, packedB, j0 * kc, kc, tile, 0, NR, STORE_SET);
+          storeEdgeTile(tile, out, base, n, rows, cols, accumulate);
+        }
+      }
+    }
+  }
 }
 
 const STORE_SET = 0;
@@ -256,6 +298,34 @@ function microKernel(
     c[base] = c00; c[base + 1] = c01; c[base + 2] = c02; c[base + 3] = c03;
     c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
     c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
+  }
+}
+
+/** microKernel with the three rows of A read in place (r0, r1, r2: their offsets at depth 0 of the block; ds: the depth stride). */
+function rowsKernel(
+  a: TypedArray, r0: number, r1: number, r2: number, ds: number, pb: Float64Array, bStart: number, kc: number,
+  c: TypedArray | Float64Array, base: number, ldc: number, mode: number,
+): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  for (let p = 0, q = 0, ib = bStart; p < kc; p++, q += ds, ib += NR) {
+    const a0 = a[r0 + q], a1 = a[r1 + q], a2 = a[r2 + q];
+    const b0 = pb[ib], b1 = pb[ib + 1], b2 = pb[ib + 2], b3 = pb[ib + 3];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+  }
+  const o1 = base + ldc;
+  const o2 = o1 + ldc;
+  if (mode === STORE_ADD) {
+    c[base] += c00; c[base + 1] += c01; c[base + 2] += c02; c[base + 3] += c03;
+    c[o1] += c10; c[o1 + 1] += c11; c[o1 + 2] += c12; c[o1 + 3] += c13;
+    c[o2] += c20; c[o2 + 1] += c21; c[o2 + 2] += c22; c[o2 + 3] += c23;
+  } else {
+    c[base] = c00; c[base + 1] = c01; c[base + 2] = c02; c[base + 3] = c03;
+    c[o1] = c10; c[o1 + 1] = c11; c[o1 + 2] = c12; c[o1 + 3] = c13;
+    c[o2] = c20; c[o2 + 1] = c21; c[o2 + 2] = c22; c[o2 + 3] = c23;
   }
 }
 
