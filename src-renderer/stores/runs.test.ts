@@ -5,6 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import type { ApiClient } from '../../src-app-api/client';
 import type { Progress } from '../../src-app-api/schemas';
 import { parsePayload } from '../../src-app-api/wire';
 import { inProcessClient } from '../../src-main/worker/in-process-client';
@@ -68,6 +69,27 @@ describe('runs store', () => {
     await store.toggle(store.runs[10].id);
     expect(store.checked).toHaveLength(10);
     expect(store.error).toBe('At most 10 runs can be overlaid; uncheck one first');
+  });
+
+  it('shows the curves of the last click when clicks come faster than the answers', async () => {
+    const real = await trainedClient(2);
+    // The first curves asked for arrive last, as a busy worker may answer.
+    let gets = 0;
+    const slowFirst: ApiClient = {
+      ...real,
+      async call(channel, payload) {
+        const answer = await real.call(channel, payload);
+        if (channel === 'runs:get' && gets++ === 0) await new Promise((r) => setTimeout(r, 300));
+        return answer;
+      },
+    };
+    setApiClient(slowFirst);
+    const store = useRunsStore();
+    await store.refresh();
+    const [a, b] = store.runs.map((r) => r.id);
+    await Promise.all([store.toggle(a), store.toggle(b), store.toggle(a)]);
+    expect(store.checked).toEqual([b]);
+    expect(store.records.map((r) => r.id)).toEqual([b]);
   });
 
   it('clamps the smoothing slider to 0–0.99', () => {

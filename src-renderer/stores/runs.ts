@@ -52,6 +52,8 @@ export const useRunsStore = defineStore('runs', () => {
   /** Bumped whenever the charts' data changes, so they redraw once. */
   const version = ref(0);
   let refreshing: Promise<void> | null = null;
+  /** Only the newest fetch's answer is shown: quick clicks must not end on an older set of curves. */
+  let fetches = 0;
 
   const canCheckMore = computed(() => checked.value.length < RUNS_GET_MAX);
 
@@ -88,7 +90,10 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function fetchChecked(): Promise<void> {
     const ids = [...checked.value];
-    records.value = ids.length === 0 ? [] : (await apiClient().call('runs:get', { ids })).runs;
+    const mine = ++fetches;
+    const answer = ids.length === 0 ? [] : (await apiClient().call('runs:get', { ids })).runs;
+    if (mine !== fetches) return;
+    records.value = answer;
     version.value++;
   }
 
