@@ -36,6 +36,7 @@ export default defineConfig({
           index: resolve('src-main/electron/main.ts'),
           'compute-worker': resolve('src-main/worker/compute-worker.ts'),
           'compare-thread': resolve('src-main/worker/compare-thread.ts'),
+          'model-check-thread': resolve('src-main/worker/model-check-thread.ts'),
           'web-host': resolve('src-main/web/main.ts'),
         },
         // Chunks beside the entries, so spawn-worker's './compute-worker.js' resolves from any of them.

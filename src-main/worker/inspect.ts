@@ -31,7 +31,7 @@ export async function inspectSnapshot(runtime: ModelRuntime, data: MnistDataSets
   const probs = new Float32Array(n * k);
   await inChunks(n, async (start, count) => {
     const images = runtime.shapeImages(pixels.subarray(start * 784, (start + count) * 784), count);
-    probs.set((await runtime.session.run(runtime.model.probabilities, [[runtime.model.x, images]])).data as Float32Array, start * k);
+    probs.set((await runtime.session.run(runtime.model.probabilities, [[runtime.model.x, images], ...runtime.inferenceFeeds()])).data as Float32Array, start * k);
   }, between);
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const misclassified: Res<'inspect:snapshot'>['misclassified'] = [];

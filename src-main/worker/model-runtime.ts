@@ -4,7 +4,8 @@
  */
 import * as tf from '../../src-core';
 import { TrainableModel } from '../../src-core/training/trainable';
-import { DEFAULT_NUM_CLASSES, type BuiltModel, type OptimizerName } from '../../src-core/models';
+import { DEFAULT_NUM_CLASSES, type BuiltModel, type ModelOptions, type OptimizerName } from '../../src-core/models';
+import { buildPreparedModel, type PreparedModel } from '../../src-core/models/model-file';
 import type { Tensor } from '../../src-core';
 
 interface Saliency {
@@ -23,9 +24,21 @@ function buildSaliency(model: BuiltModel, numClasses: number): Saliency {
 }
 
 export class ModelRuntime extends TrainableModel<Saliency> {
-  /** numClasses: the data's class count (default 10), the output layer's units. */
-  constructor(name: string, learningRate: number, backend: string, optimizer?: OptimizerName, numClasses = DEFAULT_NUM_CLASSES) {
-    super({ model: name, backend, learningRate, optimizer, numClasses }, (model) => buildSaliency(model, numClasses));
+  /**
+   * numClasses: the data's class count (default 10), the output layer's units. prepared: a user's own
+   * model (layer model or model file, see session-model.ts), built instead of the zoo model `name`,
+   * which is then its display name; null: the zoo's.
+   */
+  constructor(
+    name: string,
+    learningRate: number,
+    backend: string,
+    optimizer?: OptimizerName,
+    numClasses = DEFAULT_NUM_CLASSES,
+    readonly prepared: PreparedModel | null = null,
+  ) {
+    const build = prepared === null ? undefined : (options: ModelOptions) => buildPreparedModel(prepared, options);
+    super({ model: name, backend, learningRate, optimizer, numClasses, build }, (model) => buildSaliency(model, numClasses));
   }
 
   get saliencyMask(): Tensor {

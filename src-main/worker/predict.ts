@@ -15,7 +15,7 @@ export async function predict(runtime: ModelRuntime, request: Req<'predict'>, st
   if (empty !== null) return empty;
   const { model } = runtime;
   const x = runtime.shapeImages(Float32Array.from(request.pixels), 1);
-  const probs = await runtime.session.run(model.probabilities, [[model.x, x]]);
+  const probs = await runtime.session.run(model.probabilities, [[model.x, x], ...runtime.inferenceFeeds()]);
   const probabilities = Array.from(probs.data as Float32Array);
   if (probabilities.length !== classNames.length) throw new Error(`predict: the model gives ${probabilities.length} probabilities but its data has ${classNames.length} classes`);
   const answer = { probabilities, step, model: runtime.name, nothingDrawn: false, classNames: [...classNames] };
@@ -24,6 +24,6 @@ export async function predict(runtime: ModelRuntime, request: Req<'predict'>, st
   const top = probabilities.indexOf(Math.max(...probabilities));
   const mask = new Float32Array(probabilities.length);
   mask[top] = 1;
-  const grad = await runtime.session.run(runtime.saliency, [[model.x, x], [runtime.saliencyMask, new NDArray(mask, [1, probabilities.length])]]);
+  const grad = await runtime.session.run(runtime.saliency, [[model.x, x], [runtime.saliencyMask, new NDArray(mask, [1, probabilities.length])], ...runtime.inferenceFeeds()]);
   return { ...answer, saliency: Array.from(grad.data as Float32Array) };
 }

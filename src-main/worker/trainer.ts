@@ -20,6 +20,7 @@ import { chunkedEvaluator } from './chunked';
 import { loadData } from './datasets';
 import { Lock, yieldToEventLoop } from './lock';
 import { ModelRuntime } from './model-runtime';
+import { prepareSessionModel } from './session-model';
 import type { UserSet } from './user-set';
 import { HistoryRecorder, recordedVariables, recordingTrainStep } from './histories';
 import { RunRecorder, type RunStart as RecordedRunStart } from './run-recorder';
@@ -155,7 +156,7 @@ export class Trainer {
     if (loop.state !== 'paused' && loop.state !== 'diverged') {
       throw new Error(`train:resume: a new learning rate applies to a paused or diverged session; this one is ${loop.state}`);
     }
-    const next = new ModelRuntime(config.model, learningRate, runtime.backend, config.optimizer, runtime.numClasses);
+    const next = new ModelRuntime(config.model, learningRate, runtime.backend, config.optimizer, runtime.numClasses, runtime.prepared);
     try {
       await this.lock.run(async () => {
         await next.initialize();
@@ -213,25 +214,32 @@ export class Trainer {
    * the running session, its weights, its state and its autosave exactly as they were.
    */
   private async build(config: TrainConfig, fill: ((runtime: ModelRuntime) => Promise<void>) | null): Promise<void> {
-    let runtime = new ModelRuntime(config.model, config.learningRate, config.backend, config.optimizer);
+    // A zoo model named as a model source is the zoo model itself.
+    if (config.userModel?.kind === 'zoo') config = { ...config, model: config.userModel.name, userModel: null };
+    // A user's own model (layer editor, model file) is built after the data, whose class count it takes; it is fed flat images.
+    const own = config.userModel != null && config.userModel.kind !== 'zoo';
+    let built: ModelRuntime | null = own ? null : new ModelRuntime(config.model, config.learningRate, config.backend, config.optimizer);
     let data: MnistDataSets;
     try {
-      data = loadData(config.dataDir, runtime.model.flatten);
+      data = loadData(config.dataDir, built?.model.flatten ?? true);
       // The data decides the output layer: a folder of 3 or 26 classes trains a model with as many outputs.
-      if (data.class_names.length !== runtime.numClasses) {
-        runtime.close();
-        runtime = new ModelRuntime(config.model, config.learningRate, config.backend, config.optimizer, data.class_names.length);
+      if (built === null || data.class_names.length !== built.numClasses) {
+        built?.close();
+        const prepared = await prepareSessionModel(config.userModel, data.class_names.length);
+        built = new ModelRuntime(config.model, config.learningRate, config.backend, config.optimizer, data.class_names.length, prepared);
       }
       if (data.train.num_examples === 0) throw new Error(`train:start: the data folder ${config.dataDir ?? '(bundled digits)'} has no training examples`);
+      const fresh = built;
       // Under the lock: the new session's first runs must not interleave with a step of the old one.
       await this.lock.run(async () => {
-        await runtime.initialize();
-        if (fill) await fill(runtime);
+        await fresh.initialize();
+        if (fill) await fill(fresh);
       });
     } catch (e) {
-      runtime.close();
+      built?.close();
       throw e;
     }
+    const runtime = built;
     this.stop();
     // The old loop may still be inside a step; it must not report over the new session.
     this.loop?.abandon();
