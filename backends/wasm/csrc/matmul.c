@@ -8,8 +8,9 @@
  * The tile depends on the build (x64 V8 has 16 xmm registers, one of them its scratch):
  * - relaxed (MADD is one fused relaxed_madd, no temporary): 3x12, 9 accumulators + 3 B vectors +
  *   1 A splat; per depth step 6 loads feed 9 multiply-adds (4x8: 6 for 8). Kernels are functions of
- *   their own: inlined into the blocking loops V8 spilled the tile. Measured against the SIMD128
- *   4x8 on this 2-core EPYC (CPU time, loaded machine): 1024^3 43.5 vs 37.5 GFLOP/s per core.
+ *   their own: inlined into the blocking loops V8 spilled the tile. The kernel alone over L1-resident
+ *   panels, per CPU-second on the 2-core EPYC (loaded, so +-10%): 3x12 52-56 GFLOP/s, the relaxed
+ *   4x8 40-47; a whole 1024^3 on one thread ran at 43-46 with either tile, within that noise.
  * - SIMD128 (MADD is a mul and an add): 4x8, 8 accumulators. 3x12 there ran 10-90% slower (the mul
  *   needs a temporary), as 5x8, 6x8, 8x4 and 4x12 spill; 2x16 ties it.
  *
