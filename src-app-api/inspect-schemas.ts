@@ -70,11 +70,14 @@ export const LayerActivationSchema = z.strictObject({
 });
 export type LayerActivation = z.infer<typeof LayerActivationSchema>;
 
+/** One object rather than a union, so a bad index is named as such (a union's failure reads "Invalid input"). */
 export const ActivationsRequestSchema = z.strictObject({
-  source: z.union([
-    z.strictObject({ testIndex: z.number({ error: 'Test image must be a whole number' }).int('Test image must be a whole number').min(0, 'Test image must be 0 or more') }),
-    z.strictObject({ pixels: pixels784 }),
-  ]),
+  source: z
+    .strictObject({
+      testIndex: z.number({ error: 'Test image must be a whole number' }).int('Test image must be a whole number').min(0, 'Test image must be 0 or more').optional(),
+      pixels: pixels784.optional(),
+    })
+    .refine((s) => (s.testIndex === undefined) !== (s.pixels === undefined), { error: 'give either testIndex (a test image) or pixels (a drawing)' }),
 });
 
 export const ActivationsResponseSchema = z.strictObject({

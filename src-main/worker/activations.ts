@@ -23,7 +23,8 @@ import {
   type ValueMap,
 } from '../../src-app-api/inspect-schemas';
 
-export type ActivationSource = { testIndex: number } | { pixels: number[] };
+/** A test image by index, or given pixels (the drawn digit): exactly one of the two. */
+export type ActivationSource = { testIndex?: number; pixels?: number[] };
 /** What activationsOf needs of a runtime: the app's ModelRuntime has it, and so does any graph with a session. */
 export type ActivationRuntime = Pick<TrainableModel<unknown>, 'name' | 'model' | 'session' | 'shapeImages' | 'inferenceFeeds'>;
 
@@ -170,9 +171,10 @@ function argmax(values: ArrayLike<number>, offset = 0, size = values.length): nu
 
 /** The source's 784 pixels and, for a test image, its index and label; a bad index is an error naming the range. */
 function inputOf(source: ActivationSource, test: DataSet): { pixels: Float32Array; test: Activations['test'] } {
-  if ('pixels' in source) return { pixels: Float32Array.from(source.pixels), test: null };
+  if (source.pixels !== undefined) return { pixels: Float32Array.from(source.pixels), test: null };
   const n = test.num_examples;
   const index = source.testIndex;
+  if (index === undefined) throw new RangeError('inspect:activations: give either testIndex (a test image) or pixels (a drawing)');
   if (!Number.isInteger(index) || index < 0 || index >= n) {
     throw new RangeError(n === 0 ? 'inspect:activations: the test split is empty; draw a digit instead' : `inspect:activations: Test image must be between 0 and ${n - 1} (the test split has ${n} images), got ${index}`);
   }
