@@ -41,7 +41,7 @@ export function itemSize(item: VisibleItem<ViewNode>): { width: number; height: 
     const chars = Math.max(leaf(item.node.id).length, item.node.op.length);
     return { width: Math.min(220, Math.max(64, 16 + chars * CHAR)), height: NODE_HEIGHT };
   }
-  const chars = Math.max(scopeLabel(item.path, item.parent).length + 2, `${item.count} nodes`.length);
+  const chars = Math.max(scopeLabel(item.path, item.parent).length + 3, `${item.count} nodes`.length);
   return { width: Math.min(240, Math.max(84, 24 + chars * CHAR)), height: SCOPE_HEIGHT };
 }
 

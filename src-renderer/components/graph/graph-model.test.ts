@@ -156,6 +156,10 @@ describe('crossings and viewport', () => {
     expect(toScreen(placeAt({ k: 2, tx: 0, ty: 0 }, 5, 5, 300, 40), 5, 5)).toEqual({ x: 300, y: 40 });
     // A tall graph opens readable at its top instead of fitted to a speck.
     expect(overview(400, 5000, 800, 600)).toEqual({ k: 0.7, tx: 260, ty: 16 });
+    // Wider than the view: centred on the inputs, but the drawing's edge stays at the view's edge.
+    expect(overview(3000, 5000, 800, 600, 1500)).toEqual({ k: 0.7, tx: 400 - 1500 * 0.7, ty: 16 });
+    expect(overview(3000, 5000, 800, 600, 100)).toEqual({ k: 0.7, tx: 16, ty: 16 });
+    expect(overview(3000, 5000, 800, 600, 2990).tx).toBeCloseTo(800 - 16 - 3000 * 0.7);
     expect(overview(600, 300, 800, 600)).toEqual(fitView(600, 300, 800, 600));
   });
 });

@@ -36,11 +36,14 @@ export function toScreen(v: Viewport, x: number, y: number): { x: number; y: num
 
 /**
  * The first view of a graph: fitted when that stays readable, else at `minReadable` zoom showing its
- * top (where the inputs are), centred across when it fits across.
+ * top (where the inputs are), centred across on `focusX` (the inputs' middle) when it is wider than the view.
  */
-export function overview(width: number, height: number, w: number, h: number, minReadable = 0.7, margin = 16): Viewport {
+export function overview(width: number, height: number, w: number, h: number, focusX = width / 2, minReadable = 0.7, margin = 16): Viewport {
   const fit = fitView(width, height, w, h, margin);
   if (fit.k >= minReadable) return fit;
   const k = minReadable;
-  return { k, tx: width * k <= w ? (w - width * k) / 2 : margin, ty: margin };
+  if (width * k <= w) return { k, tx: (w - width * k) / 2, ty: margin };
+  // Centred on the focus, but never past either side of the drawing.
+  const tx = Math.min(margin, Math.max(w - margin - width * k, w / 2 - focusX * k));
+  return { k, tx, ty: margin };
 }
