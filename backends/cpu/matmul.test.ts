@@ -99,6 +99,8 @@ describe('cpu matmul', () => {
     ['two rows through the direct path', { batch: 2, m: 2, k: 150, n: 40, transposeA: true, aBatchStride: 0 }],
     ['skinny B, A read in place: ragged rows and columns over three depth blocks', { m: 101, k: 1030, n: 13 }],
     ['skinny B, transposed A read in place, a padded batch', { batch: 2, m: 97, k: 1030, n: 11, transposeA: true, aBatchStride: 97 * 1030 + 5 }],
+    ['skinny B in 5-wide panels (n = 15, 3x5 tiles), transposed A, ragged rows over three depth blocks', { m: 100, k: 1100, n: 15, transposeA: true }],
+    ['skinny B in 5-wide panels with a ragged panel (n = 13), a broadcast B over a batch', { batch: 3, m: 50, k: 300, n: 13, bBatchStride: 0 }],
     ['k = 0 (zeros)', { m: 50, k: 0, n: 60 }],
     ['m = 0 (empty)', { m: 0, k: 50, n: 60 }],
     ['broadcast B over a batch', { batch: 4, m: 33, k: 70, n: 45, bBatchStride: 0 }],
