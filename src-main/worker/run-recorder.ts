@@ -9,6 +9,8 @@ import { RunSeries } from './run-series';
 import { RunStore } from './runs';
 
 const RUN_WRITE_MS = 5000;
+/** The listed copy of a training run is refreshed at most this often (copying its curves every step would cost the step). */
+const RUN_SYNC_MS = 250;
 
 export interface RunStart {
   config: TrainConfig;
@@ -35,6 +37,7 @@ interface LiveRun {
   accuracy: RunSeries;
   startedMs: number;
   lastWriteMs: number;
+  lastSyncMs: number;
 }
 
 export class RunRecorder {
@@ -82,7 +85,9 @@ export class RunRecorder {
     if (report.testAccuracy !== undefined && Number.isFinite(report.testAccuracy)) record.finalAccuracy = report.testAccuracy;
     const moved = record.backends[record.backends.length - 1].backend !== backend;
     if (moved) record.backends.push({ step: report.step, backend });
-    this.save(live, moved || this.now() - live.lastWriteMs >= RUN_WRITE_MS);
+    const now = this.now();
+    if (moved || now - live.lastWriteMs >= RUN_WRITE_MS) this.save(live, true);
+    else if (now - live.lastSyncMs >= RUN_SYNC_MS) this.save(live, false);
   }
 
   /**
@@ -138,7 +143,7 @@ export class RunRecorder {
       loss: [],
       accuracy: [],
     };
-    this.live = { record, loss: new RunSeries(), accuracy: new RunSeries(), startedMs, lastWriteMs: startedMs };
+    this.live = { record, loss: new RunSeries(), accuracy: new RunSeries(), startedMs, lastWriteMs: startedMs, lastSyncMs: startedMs };
     this.save(this.live);
   }
 
@@ -152,6 +157,7 @@ export class RunRecorder {
     // A rename in the Runs view meanwhile is the run's name from now on.
     if (kept !== undefined) live.record.name = kept.name;
     const now = this.now();
+    live.lastSyncMs = now;
     if (write) live.lastWriteMs = now;
     live.record.updatedAt = new Date(now).toISOString();
     live.record.loss = live.loss.points();
