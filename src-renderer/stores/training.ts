@@ -22,7 +22,7 @@ export function isActive(state: Progress['state'] | undefined): boolean {
 
 export const useTrainingStore = defineStore('training', () => {
   // No backend until the host names the fastest one here (initialize): a guess would train on it.
-  const config = reactive<TrainConfig>({ model: 'softmax', backend: '', dataDir: null, optimizer: 'sgd', learningRate: 0.5, batchSize: 100, epochs: 5, steps: null });
+  const config = reactive<TrainConfig>({ model: 'softmax', backend: '', dataDir: null, optimizer: 'sgd', learningRate: 0.5, batchSize: 100, epochs: 5, steps: null, userModel: null });
   const progress = ref<Progress | null>(null);
   const loss = shallowRef<Point[]>([]);
   const accuracy = shallowRef<Point[]>([]);
@@ -33,6 +33,8 @@ export const useTrainingStore = defineStore('training', () => {
   const fieldErrors = ref<FieldErrors>({});
   const diagnosis = ref<Diagnosis | null>(null);
   const diagnosing = ref(false);
+  /** A Start is on its way: a second click (a double click) must not start a second session. */
+  const starting = ref(false);
   let subscribed = false;
 
   const active = computed(() => isActive(progress.value?.state));
@@ -46,7 +48,8 @@ export const useTrainingStore = defineStore('training', () => {
       loss.value = appendSeries([], p.lossPoints);
       accuracy.value = appendSeries([], p.accuracyPoints);
       version.value++;
-      if (p.config) Object.assign(config, p.config);
+      // userModel absent (a zoo session, an older checkpoint) means none: it must not keep the form's.
+      if (p.config) Object.assign(config, { userModel: null }, p.config);
       fieldErrors.value = {};
     } else if (p.lossPoints.length || p.accuracyPoints.length) {
       loss.value = appendSeries(loss.value, p.lossPoints);
@@ -113,6 +116,16 @@ export const useTrainingStore = defineStore('training', () => {
 
   /** Starts a new run from the form; a bad field or a refusal leaves the session and the charts as they were. */
   async function start(): Promise<boolean> {
+    if (starting.value) return false;
+    starting.value = true;
+    try {
+      return await startOnce();
+    } finally {
+      starting.value = false;
+    }
+  }
+
+  async function startOnce(): Promise<boolean> {
     error.value = null;
     fieldErrors.value = validateTrainConfig(config);
     if (Object.keys(fieldErrors.value).length > 0) return false;
@@ -153,7 +166,7 @@ export const useTrainingStore = defineStore('training', () => {
     });
 
   return {
-    config, progress, loss, accuracy, version, messages, error, fieldErrors, diagnosis, diagnosing, active, running,
+    config, progress, loss, accuracy, version, messages, error, fieldErrors, diagnosis, diagnosing, starting, active, running,
     apply, subscribe, initialize, resetCharts, checkField, start, pause, resume, stop, diagnose, setBackend, pickDataDir,
   };
 });
