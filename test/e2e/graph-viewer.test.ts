@@ -127,6 +127,22 @@ describe.skipIf(chromiumMissing)('graph viewer in Chromium (LeNet)', () => {
     await expect.poll(() => nodeTitled(page, /^conv1\/zeros /).count()).toBe(0);
   });
 
+  it('opens and closes every scope at once', async () => {
+    await page.getByTestId('graph-expand-all').click();
+    // LeNet's layers, their gradients and Adam's update, nested: every box opened into a cluster.
+    await expect.poll(() => page.locator('.graph-cluster').count(), { timeout: 60_000 }).toBeGreaterThan(15);
+    expect(await page.locator('.graph-scope').count()).toBe(0);
+    console.log(`graph viewer: every scope open laid out in ${(await layoutMs(page)).toFixed(0)} ms`);
+    await page.getByTestId('graph-collapse-all').click();
+    await expect.poll(() => page.locator('.graph-cluster').count()).toBe(0);
+    // As the search left them: conv1 and conv2 open (each clicked with the whole graph in view).
+    for (const path of ['conv1', 'conv2']) {
+      await page.getByTestId('graph-fit').click();
+      await scope(page, path).click();
+      await expect.poll(() => cluster(page, path).count()).toBe(1);
+    }
+  }, 90_000);
+
   it('shows a clicked node in the side panel: name, op, shape, inputs and outputs, time, histogram', async () => {
     // Found by search, which also brings it into view inside the canvas.
     await page.getByTestId('graph-search').fill('conv1/Conv2D');
