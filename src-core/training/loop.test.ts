@@ -116,6 +116,47 @@ describe('TrainingLoop', () => {
     expect(result.state).toBe('stopped');
     expect(result.step).toBeLessThan(10);
   });
+
+  it('reports nothing after a stop that arrives during an evaluation', async () => {
+    let loop: TrainingLoop | null = null;
+    const reports: number[] = [];
+    const target = {
+      trainStep: async () => 1,
+      evaluate: async () => {
+        loop?.stop();
+        return 0.5;
+      },
+    };
+    loop = new TrainingLoop({ target, nextBatch: batch, batchSize: 1, totalSteps: 100, stepsPerEpoch: 100, evalEverySteps: 5 }, { onStep: (r) => reports.push(r.step) });
+    const result = await loop.run();
+    expect(result.state).toBe('stopped');
+    expect(reports).toEqual([1, 2, 3, 4]);
+  });
+
+  it('spends at most about a fifth of the time evaluating when an evaluation outlasts the time schedule', async () => {
+    const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+    let evalMs = 0;
+    let evaluations = 0;
+    const target = {
+      trainStep: async () => (await sleep(2), 1),
+      evaluate: async () => {
+        const t0 = performance.now();
+        await sleep(20);
+        evaluations++;
+        evalMs += performance.now() - t0;
+        return 0.5;
+      },
+    };
+    const loop = new TrainingLoop({ target, nextBatch: batch, batchSize: 1, totalSteps: 150, stepsPerEpoch: 1000, evalEveryMs: 1 }, {});
+    const t0 = performance.now();
+    await loop.run();
+    const totalMs = performance.now() - t0;
+    // Every step would evaluate on a 1 ms schedule (about 90% of the time); the loop waits 4× an
+    // evaluation's duration between evaluations instead, whatever the machine's speed.
+    expect(evaluations).toBeGreaterThan(0);
+    expect(evalMs / totalMs).toBeLessThan(0.3);
+  });
+
 });
 
 describe('ProgressThrottle', () => {

@@ -177,6 +177,7 @@ export class TrainingLoop {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     if (o.signal?.aborted) this.stop();
     let lastEval = performance.now();
+    let lastEvalMs = 0;
     try {
       await this.takeSnapshot(exclusive);
       while (this.step < o.totalSteps) {
@@ -212,13 +213,19 @@ export class TrainingLoop {
 
         const epochEnd = this.step % o.stepsPerEpoch === 0 || this.step === o.totalSteps;
         const byStep = (o.evalEverySteps ?? 0) > 0 && this.step % (o.evalEverySteps ?? 1) === 0;
-        const byTime = o.evalEveryMs !== undefined && performance.now() - lastEval > o.evalEveryMs;
+        // A slow model's evaluation may take longer than the interval: wait at least 4× its last duration
+        // too, so evaluating never takes more than a fifth of the time (LeNet under load evaluated every step).
+        const byTime = o.evalEveryMs !== undefined && performance.now() - lastEval > Math.max(o.evalEveryMs, 4 * lastEvalMs);
         const forEpoch = epochEnd && (o.evalAtEpochEnd === true || this.hooks.onEpoch !== undefined);
         let accuracy: number | undefined;
         if (byStep || byTime || forEpoch) {
+          const e0 = performance.now();
           accuracy = await exclusive(() => o.target.evaluate());
           this.testAccuracy = accuracy;
           lastEval = performance.now();
+          lastEvalMs = lastEval - e0;
+          // A stop during the evaluation: as after a step, nothing more is reported.
+          if ((this.currentState as LoopState) === 'stopped') break;
         }
         const trained = this.step - this.startStep;
         this.hooks.onStep?.({
