@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NDArray } from '../../src-core';
 import { PlanGraphSchema, type Res } from '../../src-app-api/schemas';
+import { parsePayload } from '../../src-app-api/wire';
+import { ComputeEngine } from './engine';
 import { trainingPlan } from './graph-plan';
 import { modelGraph } from './inspect';
 import { ModelRuntime } from './model-runtime';
@@ -83,5 +85,15 @@ describe('inspect:plan (LeNet training step)', () => {
       if (n.kind === 'variable' || n.kind === 'placeholder') expect(indegree.get(n.id) ?? 0, n.id).toBe(0);
       else if (n.op !== 'Const' && n.op !== 'NoOp') expect(indegree.get(n.id) ?? 0, n.id).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('inspect:plan through the engine', () => {
+  it('answers before any training with the plan of the model the worker holds; a payload with fields is refused by name', async () => {
+    const engine = new ComputeEngine(() => {});
+    const plan = PlanGraphSchema.parse(await engine.handle('inspect:plan', {}));
+    expect(plan.kernels).toBeGreaterThan(0);
+    expect(plan.nodes.some((n) => n.kind === 'placeholder')).toBe(true);
+    expect(() => parsePayload('inspect:plan', { model: 'lenet' })).toThrow("IPC 'inspect:plan'");
   });
 });
