@@ -6,7 +6,8 @@
  * of a model with dropout are those of inference (training fed false).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Progress, TrainConfig } from '../../src-app-api/schemas';
@@ -93,6 +94,19 @@ describe('user models in the worker', () => {
     expect(last().config?.userModel).toEqual({ kind: 'layers', model: convNet });
     const after = await engine.handle('predict', { pixels: probe, saliency: false });
     expect(after.probabilities).toEqual(before.probabilities);
+
+    // Export ONNX… of the layer model (dropout and batch norm as in inference) predicts what predict does.
+    const onnx = join(dir, 'conv.onnx');
+    await engine.handleInternal('checkpoint:export-onnx', { path: onnx });
+    const session = await ort.InferenceSession.create(readFileSync(onnx));
+    try {
+      const out = await session.run({ x: new ort.Tensor('float32', Float32Array.from(probe), [1, 784]) });
+      const theirs = Array.from(out.probabilities.data as Float32Array);
+      const ours = after.probabilities ?? [];
+      expect(Math.max(...theirs.map((p, i) => Math.abs(p - ours[i])))).toBeLessThan(1e-4);
+    } finally {
+      await session.release();
+    }
   }, 120_000);
 
   it('a model file that throws, never returns or is no model is refused in words, and the session trains on', async () => {
