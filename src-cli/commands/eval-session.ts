@@ -5,9 +5,9 @@
  */
 import * as tf from '../../src-core';
 import { availableBackends, backendInfo, registeredBackends } from '../../backends';
-import { UnavailableError } from '../../src-core/errors';
+import { InvalidArgumentError, UnavailableError } from '../../src-core/errors';
 import { UsageError } from '../usage';
-import { weightFeeds, type CheckpointModel } from './export-checkpoint';
+import { inferenceFeeds, weightFeeds, type CheckpointModel } from './export-checkpoint';
 
 const CHUNK = 500;
 
@@ -29,18 +29,21 @@ export function classCount(loaded: CheckpointModel): number {
   return loaded.model.logits.shape?.[1] ?? 10;
 }
 
-/** Probabilities [n, classes] for `n` flat 28×28 images (row-major floats in [0, 1]). */
+/** Probabilities [n, classes] for `n` flat images of the model's size (row-major floats in [0, 1]). */
 export async function predictProbabilities(loaded: CheckpointModel, backend: string, images: Float32Array, n: number): Promise<Float32Array> {
   const { model } = loaded;
   const classes = classCount(loaded);
-  const feeds = weightFeeds(loaded);
+  const [height, width] = loaded.imageShape;
+  const size = height * width;
+  if (images.length !== n * size) throw new InvalidArgumentError(`model '${loaded.modelName}' takes ${width}×${height} images: ${n} of them are ${n * size} floats, got ${images.length}`);
+  const feeds = [...weightFeeds(loaded), ...inferenceFeeds(loaded)];
   const session = tf.Session({ backend, graph: loaded.graph });
   try {
     const out = new Float32Array(n * classes);
     for (let from = 0; from < n; from += CHUNK) {
       const k = Math.min(CHUNK, n - from);
-      const chunk = images.subarray(from * 784, (from + k) * 784);
-      const x = new tf.NDArray(chunk, model.flatten ? [k, 784] : [k, 1, 28, 28]);
+      const chunk = images.subarray(from * size, (from + k) * size);
+      const x = new tf.NDArray(chunk, model.flatten ? [k, size] : [k, 1, height, width]);
       out.set((await session.run(model.probabilities, [[model.x, x], ...feeds])).data as Float32Array, from * classes);
     }
     return out;

@@ -3,7 +3,7 @@
  * bundled digits by default) and its confusion matrix (rows: true class, columns: predicted).
  */
 import { parseArgs } from 'node:util';
-import { get_mnist, MNIST_IMAGE_SHAPE } from '../../src-core/datasets';
+import { get_mnist } from '../../src-core/datasets';
 import { MODELS } from '../../src-core/models';
 import { InvalidArgumentError } from '../../src-core/errors';
 import { UsageError } from '../usage';
@@ -13,7 +13,9 @@ import { argmaxRow, chooseBackend, classCount, predictProbabilities } from './ev
 export const EVAL_USAGE = `tinyflow eval --checkpoint PATH [options]
   --checkpoint PATH  a checkpoint (.safetensors) saved by the studio or by tinyflow train --save
   --data-dir DIR     evaluate on this data folder's test split (default: the bundled digits)
-  --model NAME       ${Object.keys(MODELS).join(' | ')}: only for a checkpoint without studio metadata (train --save)
+  --model NAME       ${Object.keys(MODELS).join(' | ')}: only for a checkpoint that names no model (one saved
+                     before checkpoints carried their model); the studio's and train --save's rebuild their own,
+                     zoo, layer editor model or model file alike
   --backend NAME     compute backend (default: the fastest available here)
   --json             print accuracy and confusion matrix as JSON`;
 
@@ -50,7 +52,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   // The file first: a wrong checkpoint is reported before any backend is probed.
   const loaded = await loadCheckpointModel(values.checkpoint, values.model);
   const backend = await chooseBackend(values.backend);
-  const data = get_mnist({ flatten: true, onehot: true, image_shape: MNIST_IMAGE_SHAPE, data_dir: values['data-dir'] });
+  const data = get_mnist({ flatten: true, onehot: true, image_shape: loaded.imageShape, data_dir: values['data-dir'] });
   const { test } = data;
   const classes = classCount(loaded);
   const labelWidth = test.labels.shape[1];

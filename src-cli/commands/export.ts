@@ -15,7 +15,9 @@ import { exportCheckpointToOnnx } from './export-checkpoint';
 export const EXPORT_USAGE = `tinyflow export --checkpoint PATH --onnx OUT.onnx [options]
   --checkpoint PATH  a checkpoint (.safetensors) saved by the studio or by tinyflow train --save
   --onnx PATH        where to write the ONNX model (opset ${MIN_OPSET}; input x, outputs logits and probabilities)
-  --model NAME       ${Object.keys(MODELS).join(' | ')}: only for a checkpoint without studio metadata (train --save)
+  --model NAME       ${Object.keys(MODELS).join(' | ')}: only for a checkpoint that names no model (one saved
+                     before checkpoints carried their model); the studio's and train --save's rebuild their own,
+                     zoo, layer editor model or model file alike
   --json             print the result as JSON`;
 
 /** Written beside the target and renamed over it: a failed export never leaves half a model. */

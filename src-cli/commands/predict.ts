@@ -12,7 +12,9 @@ import { argmaxRow, chooseBackend, classCount, predictProbabilities } from './ev
 export const PREDICT_USAGE = `tinyflow predict --checkpoint PATH IMAGE... [options]
   --checkpoint PATH  a checkpoint (.safetensors) saved by the studio or by tinyflow train --save
   IMAGE...           PNG or JPEG files; each is made grayscale, white on black and 28x28 as data folders are
-  --model NAME       ${Object.keys(MODELS).join(' | ')}: only for a checkpoint without studio metadata (train --save)
+  --model NAME       ${Object.keys(MODELS).join(' | ')}: only for a checkpoint that names no model (one saved
+                     before checkpoints carried their model); the studio's and train --save's rebuild their own,
+                     zoo, layer editor model or model file alike
   --backend NAME     compute backend (default: the fastest available here)
   --json             print each image's probabilities as JSON`;
 
@@ -39,7 +41,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
   // The file first: a wrong checkpoint is reported before any backend is probed.
   const loaded = await loadCheckpointModel(values.checkpoint, values.model);
   const backend = await chooseBackend(values.backend);
-  const images = decodeImageFiles(positionals, 28, 28);
+  const [height, width] = loaded.imageShape;
+  const images = decodeImageFiles(positionals, height, width);
   const classes = classCount(loaded);
   const probabilities = await predictProbabilities(loaded, backend, images, positionals.length);
   const predictions: Prediction[] = positionals.map((image, r) => ({

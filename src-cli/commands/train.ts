@@ -1,23 +1,26 @@
 /**
- * `tinyflow train`: trains a model of the zoo headlessly, printing progress and one line per epoch, then
- * the test accuracy. It can resume from a checkpoint and save one; Ctrl-C stops after the current step
+ * `tinyflow train`: trains a model of the zoo, or a user's own (a model file or a layer editor model),
+ * headlessly, printing progress and one line per epoch, then the test accuracy. It can resume from a checkpoint and save one; Ctrl-C stops after the current step
  * and saves a checkpoint (to --save, else a default path) before exiting.
  */
 import { parseArgs } from 'node:util';
-import { get_mnist, MNIST_IMAGE_SHAPE } from '../../src-core/datasets';
-import { MODELS, OPTIMIZER_NAMES, isOptimizerName, modelEntry, type OptimizerName } from '../../src-core/models';
+import { get_mnist } from '../../src-core/datasets';
+import { MODELS, OPTIMIZER_NAMES, isOptimizerName, type OptimizerName } from '../../src-core/models';
 import { DEFAULT_LEARNING_RATES } from '../../src-core/models/optimizer-choice';
 import { trainModel, type TrainResult } from '../../src-core/training/train-loop';
 import { availableBackends, backendInfo, registeredBackends } from '../../backends';
 import { UnavailableError } from '../../src-core/errors';
 import { UsageError, parseNumber } from '../usage';
 import { trainReporter } from './train-report';
+import { chooseModel, fileSafe } from './train-model';
 
 /** Where Ctrl-C saves when no --save path was given. */
-export const interruptCheckpointPath = (model: string) => `tinyflow-${model}-interrupted.safetensors`;
+export const interruptCheckpointPath = (model: string) => `tinyflow-${fileSafe(model)}-interrupted.safetensors`;
 
 export const TRAIN_USAGE = `tinyflow train [options]
-  --model NAME      ${Object.keys(MODELS).join(' | ')} (default softmax)
+  --model NAME      ${Object.keys(MODELS).join(' | ')} (default softmax), or your own model: a model file
+                    (PATH.ts or PATH.js, see API.md "Model files") or a layer editor model (PATH.tfmodel.json);
+                    --save stores it in the checkpoint, so eval, predict and export rebuild it
   --steps N         training steps (default: 1000 when --epochs is not given)
   --epochs N        full passes over the training set instead of --steps
   --batch B         batch size (default 100)
@@ -54,7 +57,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
     },
   });
-  const entry = modelEntry(values.model as string);
+  const entry = await chooseModel(values.model as string);
   if (values.steps !== undefined && values.epochs !== undefined) throw new UsageError('give --steps or --epochs, not both');
   if (values.data !== undefined && values['data-dir'] !== undefined && values.data !== values['data-dir']) {
     throw new UsageError('--data and --data-dir are the same option; give one');
@@ -71,7 +74,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const epochs = values.epochs !== undefined ? parseNumber('--epochs', values.epochs, { integer: true, min: 1 }) : undefined;
   const defaultRate = optimizer === entry.defaultOptimizer ? entry.defaultLearningRate : DEFAULT_LEARNING_RATES[optimizer];
   const config = {
-    model: values.model as string,
+    model: entry.name,
+    build: entry.build,
+    modelSource: entry.source,
     steps: steps ?? (epochs === undefined ? 1000 : undefined),
     epochs,
     batchSize: parseNumber('--batch', values.batch as string, { integer: true, min: 1 }),
@@ -81,12 +86,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
     evalEvery: values['eval-every'] !== undefined ? parseNumber('--eval-every', values['eval-every'], { integer: true, min: 1 }) : undefined,
     savePath: values.save,
     resumePath: values.resume,
-    interruptSavePath: interruptCheckpointPath(values.model as string),
+    interruptSavePath: interruptCheckpointPath(entry.name),
   };
   const seed = values.seed !== undefined ? parseNumber('--seed', values.seed, { integer: true, min: 0 }) : undefined;
 
   const loadStart = performance.now();
-  const data = get_mnist({ flatten: true, onehot: true, image_shape: MNIST_IMAGE_SHAPE, data_dir: values.data ?? values['data-dir'], seed });
+  const data = get_mnist({ flatten: true, onehot: true, image_shape: entry.imageShape, data_dir: values.data ?? values['data-dir'], seed });
   const loadSeconds = (performance.now() - loadStart) / 1000;
   const json = values.json as boolean;
   if (!json) {
@@ -116,7 +121,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (json) {
     // JSON has no NaN: a diverged loss is written as the string "NaN" rather than a silent null.
     const dataSummary = { kind: data.source.kind, description: data.source.description, classNames: data.class_names, train: data.train.num_examples, test: data.test.num_examples };
-    console.log(JSON.stringify({ ...config, ...result, loadSeconds, data: dataSummary }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
+    // The model's source (a file's whole text) stays in the checkpoint; the JSON says which kind it was.
+    const { build: _build, modelSource, ...shown } = config;
+    const summary = { ...shown, modelKind: modelSource.kind, ...result, loadSeconds, data: dataSummary };
+    console.log(JSON.stringify(summary, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
   } else {
     for (const line of resultLines(result, config.batchSize)) console.log(line);
   }

@@ -9,7 +9,7 @@ import { InvalidArgumentError } from '../errors';
 import type { OptimizerName } from '../models';
 import type { DivergenceReport, NonFiniteDiagnosis } from './divergence';
 import { TrainingLoop, type EpochReport, type StepReport } from './loop';
-import { TrainableModel } from './trainable';
+import { TrainableModel, type TrainableOptions } from './trainable';
 
 export type { EpochReport };
 export { TrainingLoop, type LoopHooks, type LoopOptions, type LoopResult, type LoopState, type LoopTarget, type StepReport } from './loop';
@@ -18,7 +18,11 @@ export { ProgressThrottle, type SeriesPoint, type ThrottledUpdate } from './thro
 export type { DivergenceReport, NonFiniteDiagnosis, GoodWeights, WeightSnapshot, ReplayBatch } from './divergence';
 
 export interface TrainConfig {
+  /** The zoo model's name, or a user model's display name when `build` is given. */
   model: string;
+  /** A user's own model (see TrainableOptions.build) and its source, saved with checkpoints. */
+  build?: TrainableOptions['build'];
+  modelSource?: TrainableOptions['modelSource'];
   /** Training steps; when absent, `epochs` full passes over the training set. */
   steps?: number;
   epochs?: number;
@@ -90,7 +94,10 @@ export async function trainModel(
   if (!Number.isInteger(totalSteps) || totalSteps < 0) throw new InvalidArgumentError(`train: steps must be a non-negative integer, got ${totalSteps}`);
 
   const numClasses = config.numClasses ?? (data.train.labels.rank === 2 ? data.train.labels.shape[1] : undefined);
-  const trainable = new TrainableModel({ model: config.model, backend: config.backend, learningRate: config.learningRate, optimizer: config.optimizer, numClasses }, () => null);
+  const trainable = new TrainableModel(
+    { model: config.model, backend: config.backend, learningRate: config.learningRate, optimizer: config.optimizer, numClasses, build: config.build, modelSource: config.modelSource },
+    () => null,
+  );
   try {
     await trainable.initialize();
     if (config.resumePath !== undefined) await trainable.restore(config.resumePath);

@@ -11,6 +11,7 @@ import { assign, global_variables, global_variables_initializer, group, placehol
 import { Saver } from '../api/saver';
 import { DEFAULT_NUM_CLASSES, modelEntry, type BuiltModel, type ModelOptions, type OptimizerName } from '../models';
 import { NDArray } from '../ndarray';
+import { modelSourceToMetadata, type UserModelSource } from '../models/user-model';
 import type { Operation } from '../graph/operation';
 import type { Tensor } from '../graph/tensor';
 import type { DataSet } from '../datasets/dataset';
@@ -31,6 +32,8 @@ export interface TrainableOptions {
    * (layer editor or model file, whose code was loaded beforehand); `model` is then its display name.
    */
   build?: (options: ModelOptions) => BuiltModel;
+  /** A user model's source, written into saved checkpoints as 'model_source' so they rebuild without it. */
+  modelSource?: UserModelSource;
 }
 
 /** A user model's rate and optimizer when the caller names none (the zoo's come from its entry). */
@@ -41,6 +44,8 @@ const INFERENCE_FLAG = NDArray.from(false);
 export class TrainableModel<Extras = null> implements GoodWeights {
   readonly graph = new Graph();
   readonly name: string;
+  /** A user model's source (see TrainableOptions.modelSource); undefined for the zoo. */
+  readonly modelSource: UserModelSource | undefined;
   /** The rate the model's update was built with. */
   readonly learningRate: number;
   readonly optimizer: OptimizerName;
@@ -64,6 +69,7 @@ export class TrainableModel<Extras = null> implements GoodWeights {
     const entry = options.build === undefined ? modelEntry(options.model) : null;
     const build = options.build ?? (entry as NonNullable<typeof entry>).build;
     this.name = options.model;
+    this.modelSource = options.modelSource;
     this.backend = options.backend;
     this.learningRate = options.learningRate ?? entry?.defaultLearningRate ?? USER_MODEL_DEFAULTS.learningRate;
     this.optimizer = options.optimizer ?? entry?.defaultOptimizer ?? USER_MODEL_DEFAULTS.optimizer;
@@ -122,7 +128,7 @@ export class TrainableModel<Extras = null> implements GoodWeights {
    */
   testEvaluator(test: DataSet, limit?: number): () => Promise<number> {
     const n = Math.min(limit ?? test.num_examples, test.num_examples);
-    const images = this.shapeImages((test.images.data as Float32Array).subarray(0, n * 784), n);
+    const images = this.shapeImages((test.images.data as Float32Array).subarray(0, n * this.imageSize), n);
     const labels = new NDArray((test.labels.data as Float32Array).subarray(0, n * this.numClasses), [n, this.numClasses]);
     return () => this.accuracy(images, labels);
   }
@@ -236,6 +242,7 @@ export class TrainableModel<Extras = null> implements GoodWeights {
   async save(path: string, classNames?: readonly string[]): Promise<string> {
     const metadata: Record<string, string> = { model: this.name, num_classes: String(this.numClasses) };
     if (classNames !== undefined) metadata.class_names = JSON.stringify(classNames);
+    if (this.modelSource !== undefined) metadata.model_source = modelSourceToMetadata(this.modelSource);
     return this.saver.save(this.session, path, { metadata });
   }
 
@@ -243,16 +250,21 @@ export class TrainableModel<Extras = null> implements GoodWeights {
     await this.saver.restore(this.session, path);
   }
 
-  /** Images laid out as the model's placeholder wants them: [n, 784] or tinyflow's [n, 1, 28, 28]. */
+  /** Pixels per image: the flat input's width (784, or H·W for a user model of another image size). */
+  get imageSize(): number {
+    return this.model.flatten ? (this.model.x.shape?.[1] ?? 784) : 784;
+  }
+
+  /** Images laid out as the model's placeholder wants them: [n, 784] (or [n, H·W]) or tinyflow's [n, 1, 28, 28]. */
   imagesFor(images: NDArray): NDArray {
     const n = images.shape[0];
-    const wanted = this.model.flatten ? [n, 784] : [n, 1, 28, 28];
+    const wanted = this.model.flatten ? [n, this.imageSize] : [n, 1, 28, 28];
     return images.shape.length === wanted.length ? images : images.reshape(wanted);
   }
 
-  /** `count` flat 784-pixel images shaped the way this model's input placeholder wants them. */
+  /** `count` flat images (imageSize pixels each) shaped the way this model's input placeholder wants them. */
   shapeImages(flat: Float32Array, count: number): NDArray {
-    return new NDArray(flat, this.model.flatten ? [count, 784] : [count, 1, 28, 28]);
+    return new NDArray(flat, this.model.flatten ? [count, this.imageSize] : [count, 1, 28, 28]);
   }
 
   close(): void {
