@@ -97,6 +97,17 @@ describe.skipIf(chromiumMissing)('graph viewer in Chromium (LeNet)', () => {
     const c1 = await topMiddle(cluster(page, 'conv1'));
     expect(c1.x - c0.x).toBeCloseTo(60, 0);
     expect(c1.y - c0.y).toBeCloseTo(-40, 0);
+    // A drag that starts on a closed box pans; it does not open the box.
+    await page.getByTestId('graph-fit').click();
+    const fc1 = await scope(page, 'fc1').locator('rect').first().boundingBox();
+    if (fc1 === null) throw new Error('fc1 not drawn');
+    await page.mouse.move(fc1.x + fc1.width / 2, fc1.y + fc1.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(fc1.x + fc1.width / 2 + 50, fc1.y + fc1.height / 2 + 30, { steps: 5 });
+    await page.mouse.up();
+    const moved = await scope(page, 'fc1').locator('rect').first().boundingBox();
+    expect(moved?.x).toBeCloseTo(fc1.x + 50, 0);
+    expect(await cluster(page, 'fc1').count()).toBe(0);
     await page.getByTestId('graph-fit').click();
   });
 
