@@ -132,3 +132,12 @@ export const MODEL_API = {
   /** Host-answered: Save model… (see ModelSaveResponse). */
   'model:save': { request: ModelSaveRequest, response: ModelSaveResponse },
 } as const;
+
+/**
+ * The studio feeds every model 28×28 images (the bundled digits, and data folders converted to that
+ * size); a model made for another size is refused in words before anything is built.
+ */
+export function studioInputProblem(input: readonly number[]): string | null {
+  if (input.length === 1 || (input[0] === 28 && input[1] === 28)) return null;
+  return `it takes ${input[0]}×${input[1]} images, and the studio trains on 28×28 images for now: make its input [28, 28, 1] or [784]`;
+}

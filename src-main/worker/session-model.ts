@@ -6,6 +6,7 @@
  */
 import { prepareUserModel, type PreparedModel } from '../../src-core/models/model-file';
 import type { UserModelSource } from '../../src-core/models/user-model';
+import { studioInputProblem } from '../../src-app-api/model-schemas';
 import { checkFileInThread } from './model-check-runner';
 
 export async function prepareSessionModel(source: UserModelSource | null | undefined, numClasses: number, checkMs?: number): Promise<PreparedModel | null> {
@@ -14,5 +15,9 @@ export async function prepareSessionModel(source: UserModelSource | null | undef
     const checked = await checkFileInThread({ model: source, numClasses }, checkMs);
     if (!checked.ok) throw new Error(`train:start: ${checked.error}`);
   }
-  return prepareUserModel(source);
+  const prepared = await prepareUserModel(source);
+  const input = prepared.kind === 'file' ? prepared.module.input : prepared.kind === 'layers' ? prepared.model.input : null;
+  const problem = input === null ? null : studioInputProblem(input);
+  if (problem !== null) throw new Error(`train:start: ${prepared.kind === 'file' ? `model file ${prepared.fileName}` : `model '${source.kind === 'layers' ? source.model.name : ''}'`}: ${problem}`);
+  return prepared;
 }

@@ -123,6 +123,9 @@ describe('user models in the worker', () => {
       await until(`training to go on after ${fileName}`, () => last().step > step + 3);
       expect(last()).toMatchObject({ state: 'running', model: 'small-conv' });
     }
+    const big: TrainConfig = { ...base, model: 'big', userModel: { kind: 'layers', model: { ...convNet, name: 'big', input: [32, 32, 1] } } };
+    await expect(engine.handle('train:start', big)).rejects.toThrow("train:start: model 'big': it takes 32×32 images, and the studio trains on 28×28 images for now");
+    expect(last()).toMatchObject({ state: 'running', model: 'small-conv' });
   }, 120_000);
 
   it('model:check stops a model file that loops forever, and summarizes one that builds', async () => {

@@ -78,6 +78,12 @@ describe('layer editor store', () => {
     expect(editor.summary.layers.slice(4).every((l) => l.outputShape === null && l.error === null)).toBe(true);
     expect(editor.draftProblem).toBe(editor.summary.layers[bad].error);
     expect(editor.code).toBe('');
+    // A 32×32 model is a valid model (it saves) that the studio's 28×28 data cannot train.
+    editor.usePreset('lenet');
+    editor.setInput('image', [32, 32]);
+    expect(editor.summary.layers[0].outputShape).toEqual([32, 32, 6]);
+    expect(editor.draftProblem).toBeNull();
+    expect(editor.startProblem).toBe('it takes 32×32 images, and the studio trains on 28×28 images for now: make its input [28, 28, 1] or [784]');
     editor.usePreset('mlp');
     const hidden = editor.draft.layers[0];
     if (hidden.type !== 'dense') throw new Error('preset changed');

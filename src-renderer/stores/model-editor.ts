@@ -7,7 +7,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { ModelCheck } from '../../src-app-api/model-schemas';
-import { LAYER_FIELD_LIMITS, MODEL_FILE_MAX_CHARS, MODEL_NAME_MAX } from '../../src-app-api/model-schemas';
+import { LAYER_FIELD_LIMITS, MODEL_FILE_MAX_CHARS, MODEL_NAME_MAX, studioInputProblem } from '../../src-app-api/model-schemas';
 import type { TrainConfig } from '../../src-app-api/schemas';
 import { LAYER_TYPES, layerModelCode, parseLayerModel, summarizeLayerModel, type LayerDef, type LayerModel, type LayerType, type UserModelSource } from '../../src-core/models/user-model';
 import { apiClient } from '../api';
@@ -154,6 +154,8 @@ export const useModelEditorStore = defineStore('model-editor', () => {
     if (draft.value.name.trim() === '') return 'the model needs a name';
     return summary.value.error;
   });
+  /** Why Start cannot train the draft here: it cannot be built, or it takes images of another size than the studio's. */
+  const startProblem = computed(() => draftProblem.value ?? studioInputProblem(draft.value.input));
   const code = computed(() => (draftProblem.value === null ? layerModelCode(draft.value, numClasses.value) : ''));
 
   function usePreset(id: Preset): void {
@@ -267,7 +269,7 @@ export const useModelEditorStore = defineStore('model-editor', () => {
   }
 
   return {
-    draft, numClasses, file, fileCheck, checking, openError, saved, summary, fieldErrors, draftProblem, code,
+    draft, numClasses, file, fileCheck, checking, openError, saved, summary, fieldErrors, draftProblem, startProblem, code,
     usePreset, add, remove, move, setInput, sourceFor, syncInto, adopt, openText, checkFile, save,
   };
 });
