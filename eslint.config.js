@@ -14,7 +14,7 @@ const IMPORT_SETTINGS = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'resources', 'bench/results', '**/*.wasm'] },
+  { ignores: ['node_modules', 'out', 'dist', 'resources', 'bench/results', 'docs/api', 'release', '**/*.wasm'] },
   ...tseslint.configs.recommended,
   {
     rules: {
