@@ -51,6 +51,13 @@ export const LAYER_MODEL_LIMITS = {
   name: { maxLength: 100 },
   /** A model file's size in bytes. */
   fileBytes: 1024 * 1024,
+  /**
+   * Values one layer may output per example (128×128×64): a batch of 100 then needs 400 MB for that
+   * layer's output, and as much again for its gradient.
+   */
+  layerOutput: 128 * 128 * 64,
+  /** Parameters of the whole model (80 MB of float32; Adam keeps two more copies). */
+  params: 20_000_000,
 } as const;
 
 export const ACTIVATIONS: readonly Activation[] = ['none', 'relu', 'tanh', 'sigmoid'];
@@ -299,6 +306,20 @@ export function summarizeLayerModel(model: LayerModel, numClasses: number): Laye
     const s = step(layer, shape, output ? numClasses : layer.type === 'dense' ? layer.units : 0);
     if ('error' in s) {
       const message = `${layerLabel(layer, i)}: ${s.error}`;
+      error = message;
+      shape = null;
+      layers.push({ outputShape: null, params: 0, trainableParams: 0, error: message });
+      return;
+    }
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    const tooBig =
+      size > LAYER_MODEL_LIMITS.layerOutput
+        ? `its output ${dimsText(s.shape)} has ${size} values per example, more than the ${LAYER_MODEL_LIMITS.layerOutput} allowed; use fewer filters, a stride or a pool before it`
+        : totalParams + s.params > LAYER_MODEL_LIMITS.params
+          ? `it brings the model to ${totalParams + s.params} parameters, more than the ${LAYER_MODEL_LIMITS.params} allowed; use fewer units or a pool before it`
+          : null;
+    if (tooBig !== null) {
+      const message = `${layerLabel(layer, i)}: ${tooBig}`;
       error = message;
       shape = null;
       layers.push({ outputShape: null, params: 0, trainableParams: 0, error: message });

@@ -96,6 +96,14 @@ describe('summarizeLayerModel', () => {
     expect(s3.layers[0].error).toMatch(/avg_pool needs an image/);
   });
 
+  it('refuses a layer whose output or parameters would not fit in memory, on that layer', () => {
+    const wide = summarizeLayerModel(model([128, 128, 1], [{ ...smallCnn.layers[0], filters: 65 } as LayerDef, { type: 'flatten' }, output]), 10);
+    expect(wide.error).toBe('layer 1 (conv2d 65 3×3): its output 128×128×65 has 1064960 values per example, more than the 1048576 allowed; use fewer filters, a stride or a pool before it');
+    const dense = summarizeLayerModel(model([128, 128, 1], [{ type: 'flatten' }, { type: 'dense', units: 4096, activation: 'relu' }, output]), 10);
+    expect(dense.layers[1].error).toBe('layer 2 (dense 4096): it brings the model to 67112960 parameters, more than the 20000000 allowed; use fewer units or a pool before it');
+    expect(dense.layers[2].outputShape).toBeNull();
+  });
+
   it('reports an output layer that is not a plain dense layer on that layer', () => {
     const s = summarizeLayerModel(model([784], [{ type: 'dense', units: 5, activation: 'relu' }]), 10);
     expect(s.layers[0].error).toMatch(/last layer must be the output, a dense layer with activation 'none'/);
