@@ -2,13 +2,17 @@
  * Issue 15.1 in headless Chromium against the built web host: build a conv net in the layer editor
  * (shapes and parameter counts update as it is edited), make a field error and a shape error (shown on
  * that layer, Start disabled with the reason), fix them, train it and watch the accuracy rise, save a
- * checkpoint, reload, open it (the editor and the code show the same model); open a .ts model file (its
- * variables shown, it trains) and one that throws (its error shown, Start disabled).
+ * checkpoint, reload, open it (the editor and the code show the same model); Save model… downloads it and
+ * Open model… brings it back; open a .ts model file (its variables shown, it trains) and one that throws
+ * (its error shown, Start disabled).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { parseLayerModel } from '../../src-core/models/user-model';
 import { buildApp, chromiumMissing, CHROMIUM, launchChromium, ROOT, startWebHost } from './browser-support';
 
 if (chromiumMissing) console.warn(`e2e skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
@@ -21,6 +25,7 @@ describe.skipIf(chromiumMissing)('studio in Chromium: your own model', () => {
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  let savedModel = '';
 
   beforeAll(async () => {
     buildApp();
@@ -77,6 +82,15 @@ describe.skipIf(chromiumMissing)('studio in Chromium: your own model', () => {
     expect(await text(page, 'total-params')).toBe('15,898');
     expect(await page.getByTestId('layer-1-error').count()).toBe(0);
     await page.getByTestId('layer-editor').screenshot({ path: join(ROOT, 'docs/screenshots/layer-editor.png') });
+
+    // Save model… in a browser is a download of NAME.tfmodel.json that parses as the same layer model.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('model-save').click()]);
+    expect(download.suggestedFilename()).toBe('e2e-conv.tfmodel.json');
+    savedModel = join(mkdtempSync(join(tmpdir(), 'e2e-model-')), 'e2e-conv.tfmodel.json');
+    await download.saveAs(savedModel);
+    const saved = parseLayerModel(readFileSync(savedModel, 'utf8'), 'e2e-conv.tfmodel.json');
+    expect(saved.layers.map((l) => l.type)).toEqual(['conv2d', 'max_pool', 'flatten', 'dense']);
+    expect(await text(page, 'model-saved')).toBe('downloaded e2e-conv.tfmodel.json');
 
     // A long run (1,000 epochs) that is stopped later: the accuracy rises while it trains.
     await page.getByTestId('epochs').fill('1000');
@@ -143,6 +157,12 @@ describe.skipIf(chromiumMissing)('studio in Chromium: your own model', () => {
     expect(await page.getByTestId('start').isDisabled()).toBe(true);
     await page.getByTestId('model-open-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     expect(await text(page, 'model-open-error')).toBe('notes.txt is not a model: Open model… takes a layer model (.tfmodel.json) or a model file (.ts or .js)');
+
+    // The saved layer model opens back into the editor, which the Model select then trains.
+    await page.getByTestId('model-open-input').setInputFiles(savedModel);
+    await expect.poll(() => page.getByTestId('model').inputValue(), { timeout: 10_000 }).toBe('__layers__');
+    expect(await text(page, 'total-params')).toBe('15,898');
+    expect(await page.getByTestId('layer-model-name').inputValue()).toBe('e2e-conv');
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });
