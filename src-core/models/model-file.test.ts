@@ -98,6 +98,7 @@ describe('model files', () => {
     ['typo.js', 'export default (tf, x) => {\n\n  return tf.nn.rleu(x);\n};', /^model file typo\.js \(line 3\): TypeError: tf\.nn\.rleu is not a function/],
     ['matmul.js', 'export default (tf, x) => tf.matmul(x, tf.Variable(tf.zeros([100, 10])));', /^model file matmul\.js \(line 1\): MatMul '.*': inner dims differ, a \[\?,784\] vs b \[100,10\]/],
     ['top.js', 'throw new RangeError("at import");\nexport default (tf, x) => x;', 'model file top.js (line 1): RangeError: at import'],
+    ['huge.js', 'export default (tf, x) => tf.matmul(x, tf.Variable(tf.truncated_normal([784, 30000])));', 'model file huge.js: its variables hold 23520000 parameters, more than the 20000000 allowed'],
     ['novars.js', 'export default (tf, x) => tf.slice(x, [0, 0], [-1, 10]);', /^model file novars\.js: cannot train its logits: /],
   ];
   for (const [name, text, message] of bad) {

@@ -19,6 +19,7 @@ import type { OptimizerName } from './optimizer-names';
 import { layerModelToSpec } from './layer-spec';
 import { LAYER_MODEL_LIMITS, ModelDefinitionError, inputError, parseLayerModel, type UserModelSource } from './layer-model';
 import { userInput } from './user-layers';
+import { global_variables } from '../api/variables';
 
 /** The extensions `loadModelSource` reads: model files and the layer editor's files. */
 export const MODEL_FILE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
@@ -190,6 +191,11 @@ export function buildModelFile(fileName: string, module: ModelFileModule, { lear
   const k = shape?.length === 2 ? shape[1] : null;
   if (logits.dtype !== 'float32' || k === null || k === undefined || k < 2) {
     throw new ModelDefinitionError(`${where}: the logits '${logits.name}' must be float32 [null, classes] with at least 2 classes, got ${logits.dtype} [${shape?.map((d) => d ?? 'null').join(', ') ?? 'unknown shape'}]`);
+  }
+  // Before the optimizer doubles it and a session allocates it: a model too big for the worker's memory.
+  const params = global_variables(graph).reduce((sum, v) => sum + (v.shape?.every((d) => d !== null) ? (v.shape as number[]).reduce((a, b) => a * b, 1) : 0), 0);
+  if (params > LAYER_MODEL_LIMITS.params) {
+    throw new ModelDefinitionError(`${where}: its variables hold ${params} parameters, more than the ${LAYER_MODEL_LIMITS.params} allowed`);
   }
   if (numClasses !== undefined && numClasses !== k) {
     throw new ModelDefinitionError(`${where}: the model makes ${k} classes, the data has ${numClasses}: make the logits [null, ${numClasses}]`);
