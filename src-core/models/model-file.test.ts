@@ -60,7 +60,7 @@ describe('model files', () => {
       expect(model.flatten).toBe(true);
       expect(model.training?.dtype).toBe('bool');
       const init = withDefaultGraph(graph, () => tf.global_variables_initializer());
-      const sess = tf.Session({ graph, backend: 'cpu' });
+      const sess = tf.Session({ graph, backend: 'wasm' });
       await sess.run(init);
       const feed: [tf.Tensor, tf.NDArray][] = [[model.x, xs], [model.labels, ys]];
       const before = (await sess.run(model.loss, feed)).item();

@@ -33,7 +33,7 @@ const KIND_MODELS: Record<string, LayerModel> = {
 
 async function train(model: BuiltModel, graph: tf.Graph, steps: number): Promise<{ before: number; after: number; sess: tf.Session }> {
   const init = withDefaultGraph(graph, () => tf.global_variables_initializer());
-  const sess = tf.Session({ graph, backend: 'cpu' });
+  const sess = tf.Session({ graph, backend: 'wasm' });
   await sess.run(init);
   const feed: [tf.Tensor, tf.NDArray][] = [[model.x, xs], [model.labels, ys]];
   const evalFeed: [tf.Tensor, tf.NDArray | boolean][] = [...feed, ...(model.training ? [[model.training, false] as [tf.Tensor, boolean]] : [])];
