@@ -91,6 +91,7 @@ describe('model files', () => {
     ['returns.js', 'export default (tf, x) => [1, 2];', 'model file returns.js: the model function must return the logits Tensor [null, classes], got object'],
     ['async.js', 'export default async (tf, x) => x;', 'returned a Promise; it must build and return the logits synchronously'],
     ['rank3.js', 'export const input = [28, 28, 1];\nexport default (tf, x) => x;', "model file rank3.js: the logits 'input:0' must be float32 [null, classes] with at least 2 classes, got float32 [null, 28, 28, 1]"],
+    ['fixedbatch.js', 'export default (tf, x) => tf.reshape(tf.layers.dense(x, 10), [4, 10]);', 'with at least 2 classes, got float32 [4, 10]'],
     ['oneclass.js', 'export default (tf, x) => tf.layers.dense(x, 1);', 'with at least 2 classes, got float32 [null, 1]'],
     ['imports.ts', "import * as tf from 'tinyflow';\nexport default (t: any, x: any) => tf.identity(x);", "model file imports.ts: imports 'tinyflow'; a model file imports nothing: its default export gets tf as its first argument"],
     ['input.js', 'export const input = [28, 28, 3];\nexport default (tf, x) => x;', 'model file input.js: export const input [28, 28, 3]: images are grayscale, so the channel count must be 1, got 3'],

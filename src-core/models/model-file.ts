@@ -189,7 +189,7 @@ export function buildModelFile(fileName: string, module: ModelFileModule, { lear
   if (logits.graph !== graph) throw new ModelDefinitionError(`${where}: the returned logits '${logits.name}' belong to another graph (build in the default graph: no tf.Graph() of your own)`);
   const shape = logits.shape;
   const k = shape?.length === 2 ? shape[1] : null;
-  if (logits.dtype !== 'float32' || k === null || k === undefined || k < 2) {
+  if (logits.dtype !== 'float32' || k === null || k === undefined || k < 2 || shape?.[0] !== null) {
     throw new ModelDefinitionError(`${where}: the logits '${logits.name}' must be float32 [null, classes] with at least 2 classes, got ${logits.dtype} [${shape?.map((d) => d ?? 'null').join(', ') ?? 'unknown shape'}]`);
   }
   // Before the optimizer doubles it and a session allocates it: a model too big for the worker's memory.
