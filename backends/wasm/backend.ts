@@ -40,7 +40,7 @@ import { binaryKernel } from './kernels/binary';
 import { castKernel } from './kernels/cast';
 import type { KernelContext } from './kernels/context';
 import { fillKernel } from './kernels/fill';
-import { matmulKernel } from './kernels/matmul';
+import { matmulEpilogueKernel, matmulKernel } from './kernels/matmul';
 import { reduceKernel } from './kernels/reduce';
 import { softmaxKernel } from './kernels/softmax';
 import { stridedCopyKernel } from './kernels/strided-copy';
@@ -317,11 +317,13 @@ export class WasmBackend implements Backend, KernelContext {
     checkMatmulEpilogueCall(checks, fail, a, b, bias, out, args, epilogue.bias);
     if (epilogue.activation !== 'relu' && epilogue.activation !== 'none') fail(method, `unknown activation '${String(epilogue.activation)}'`);
     if (out.size === 0) return;
-    if (args.k === 0) this.kernels.fill32(wo.offset, out.size, 0);
-    else matmulKernel(this, wa, wb, wo, args);
-    // Applied after the product (whose row blocks may run on other threads) in one pass over the output.
-    const rows = args.batch * args.m;
-    this.kernels.matmul_epilogue(wo.offset, wbias === null ? 0 : wbias.offset, rows, args.n, +(epilogue.activation === 'relu'));
+    const relu = epilogue.activation === 'relu';
+    if (args.k > 0) {
+      matmulEpilogueKernel(this, wa, wb, wbias, wo, args, relu);
+      return;
+    }
+    this.kernels.fill32(wo.offset, out.size, 0);
+    this.kernels.matmul_epilogue(wo.offset, wbias === null ? 0 : wbias.offset, args.batch * args.m, args.n, +relu);
   }
 
   softmaxCrossEntropy(

@@ -32,6 +32,11 @@ export interface KernelExports {
     a: number, b: number, out: number, m: number, n: number, k: number, transposeA: number, transposeB: number,
     aBatchStride: number, bBatchStride: number, rowBegin: number, rowEnd: number, workspace: number,
   ): void;
+  /** matmul_f32, then + bias (0: none) and relu; the epilogue fused into the tiles' stores where n <= 16. */
+  matmul_f32_epilogue(
+    a: number, b: number, out: number, bias: number, batch: number, m: number, n: number, k: number,
+    transposeA: number, transposeB: number, aBatchStride: number, bBatchStride: number, relu: number,
+  ): void;
   matmul_i32(
     a: number, b: number, out: number, batch: number, m: number, n: number, k: number,
     transposeA: number, transposeB: number, aBatchStride: number, bBatchStride: number,
@@ -52,7 +57,7 @@ type KernelName = Exclude<keyof KernelExports, 'memory' | 'heapBase' | 'matmulWo
 
 const KERNEL_NAMES: readonly KernelName[] = [
   'fill32', 'fill8', 'cast', 'unary_f32', 'unary_i32', 'logical_not', 'binary', 'reduce', 'arg_reduce',
-  'softmax', 'strided_copy', 'matmul_f32', 'matmul_f32_rows', 'matmul_i32',
+  'softmax', 'strided_copy', 'matmul_f32', 'matmul_f32_rows', 'matmul_f32_epilogue', 'matmul_i32',
   'fused_args_block', 'elementwise_f32', 'matmul_epilogue', 'softmax_cross_entropy',
   'select_values', 'gather_rows', 'segment_sum',
 ];

@@ -4,6 +4,7 @@ import type { MatMulArgs } from '../interface';
 import { allocBoth, cpu, download, expectSameOutput, makeRng, randomFloats, randomInts, upload, uploadBoth, wasm } from './test-support';
 import { createWasmBackend } from './index';
 import type { WasmBackend } from './backend';
+import type { WasmBuffer } from './wasm-buffer';
 
 /** The textbook triple loop in float64, reading each operand through its storage layout. */
 function matmulReference(a: ArrayLike<number>, b: ArrayLike<number>, args: MatMulArgs): { out: number[]; scale: number[] } {
@@ -90,6 +91,60 @@ function referenceChecks(backend: () => WasmBackend): void {
 
   it('matches on blocked shapes with ragged edges', () => {
     fc.assert(fc.property(matmulCase(70, 300), fc.integer(), (args, seed) => checkMatmul(args, seed, backend())), { numRuns: 30 });
+  });
+
+  it('matches on every narrow width n = 1..16 (unpacked kernels), each transpose, ragged rows, two depth blocks, a batch', () => {
+    for (let n = 1; n <= 16; n++) {
+      for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]]) {
+        // 13 rows: a ragged last tile for every tile height (2, 3, 4); k = 300 runs as two depth blocks of 150.
+        const args = { batch: 2, m: 13, n, k: 300, transposeA, transposeB, aBatchStride: 13 * 300 + 5, bBatchStride: 300 * n + 3 };
+        checkMatmul(args, n, backend());
+      }
+    }
+  });
+
+  it('fuses the bias add and relu into narrow products bit for bit as matmul then the epilogue, writing nothing outside out', () => {
+    const b = backend();
+    const rng = makeRng(17);
+    for (let n = 1; n <= 17; n++) {
+      for (const [transposeA, transposeB] of [[false, false], [true, true], [true, false]]) {
+        const args: MatMulArgs = { batch: 2, m: 11, n, k: 270, transposeA, transposeB, aBatchStride: 11 * 270, bBatchStride: 0 };
+        const a = upload(b, 'float32', randomFloats(rng, 2 * 11 * 270, -1, 1)) as WasmBuffer;
+        const w = upload(b, 'float32', randomFloats(rng, 270 * n, -1, 1)) as WasmBuffer;
+        const biasValues = randomFloats(rng, n, -2, 2);
+        const bias = upload(b, 'float32', biasValues) as WasmBuffer;
+        const plain = b.alloc('float32', 2 * 11 * n);
+        b.matmul(a, w, plain, args);
+        const product = download(b, plain);
+        for (const [withBias, activation] of [[true, 'relu'], [true, 'none'], [false, 'relu']] as const) {
+          // The output sits inside a guard buffer: the kernels' masked tails must not touch its neighbours.
+          const guard = 8;
+          const framed = b.alloc('float32', 2 * 11 * n + 2 * guard) as WasmBuffer;
+          b.fill(framed, 1234.5);
+          const outOffset = framed.offset + guard * 4;
+          b.kernels.matmul_f32_epilogue(a.offset, w.offset, outOffset, withBias ? bias.offset : 0, 2, 11, n, 270,
+            +transposeA, +transposeB, args.aBatchStride, 0, +(activation === 'relu'));
+          const got = download(b, framed);
+          const label = `n=${n} tA=${transposeA} tB=${transposeB} bias=${withBias} ${activation}`;
+          for (let i = 0; i < guard; i++) {
+            expect(got[i], `${label}: before out`).toBe(1234.5);
+            expect(got[got.length - 1 - i], `${label}: after out`).toBe(1234.5);
+          }
+          for (let i = 0; i < product.length; i++) {
+            let want = withBias ? Math.fround(product[i] + biasValues[i % n]) : product[i];
+            if (activation === 'relu') want = Math.max(want, 0);
+            if (!Object.is(got[guard + i], want)) expect.fail(`${label} out[${i}]: got ${got[guard + i]}, want ${want}`);
+          }
+          // The backend's matmulEpilogue (the path the compiler's fused op takes) gives the same bits.
+          const out = b.alloc('float32', 2 * 11 * n);
+          b.matmulEpilogue(a, w, withBias ? bias : null, out, args, { bias: withBias, activation });
+          expect(Array.from(download(b, out))).toEqual(Array.from(got.subarray(guard, guard + product.length)));
+          b.free(framed);
+          b.free(out);
+        }
+        for (const buffer of [a, w, bias, plain]) b.free(buffer);
+      }
+    }
   });
 
   const named: [string, Partial<MatMulArgs>][] = [

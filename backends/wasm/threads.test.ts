@@ -29,7 +29,8 @@ const CASES: readonly Case[] = [
   matmulCase('batch of 4, transposed A', 4, 61, 97, 257, true, false),
   matmulCase('batch of 3, transposed B, B broadcast over the batch', 3, 150, 33, 301, false, true, true),
   matmulCase('batch of 2, both transposed', 2, 257, 250, 70, true, true),
-  matmulCase('skinny (A read in place, 8 + 2 columns)', 1, 1003, 10, 784, false, false),
+  matmulCase('narrow (unpacked B rows, 4 + 4 + 2 lanes)', 1, 1003, 10, 784, false, false),
+  matmulCase('narrow, both transposed, ragged rows, two depth blocks, a batch', 2, 1001, 13, 300, true, true),
   matmulCase('many short batch entries (split by entry)', 7, 5, 300, 600, false, false),
   matmulCase('deep (several depth blocks, columns past one block)', 1, 66, 1100, 600, false, true),
 ];

@@ -69,6 +69,13 @@ INLINE i32 to_int32(f64 x) {
 #define MADD(a, b, acc) wasm_f32x4_add((acc), wasm_f32x4_mul((a), (b)))
 #endif
 
+/* ---- narrow products (matmul-narrow.c): n <= NARROW_MAX_N columns, k >= 1 ---- */
+#define NARROW_MAX_N 16
+void matmul_narrow_rows(const f32* a, const f32* b, f32* out, u32 m, u32 n, u32 k, u32 transposeA, u32 transposeB,
+                        u32 aBatchStride, u32 bBatchStride, u32 rowBegin, u32 rowEnd, const f32* bias, u32 epilogue,
+                        u32 relu, f32* scratch);
+void matmul_epilogue(f32* out, const f32* bias, u32 rows, u32 n, u32 relu);
+
 /* ---- vector math (mathf.c): float32 approximations accurate to a few ulp ---- */
 v128_t vexp(v128_t x);
 v128_t vlog(v128_t x);

@@ -14,8 +14,10 @@
  * - SIMD128 (MADD is a mul and an add): 4x8, 8 accumulators. 3x12 there ran 10-90% slower (the mul
  *   needs a temporary), as 5x8, 6x8, 8x4 and 4x12 spill; 2x16 ties it.
  *
- * Skinny products (n <= 16, like the seed's [100,784]x[784,10] and its weight gradient) read A in
- * place instead of packing it, and a last panel of at most 4 columns runs a narrow MRx4 kernel.
+ * Products at most 16 columns wide (the seed's [100,784]x[784,10] and its weight gradient) run
+ * matmul-narrow.c's unpacked kernels instead. A last column block of at most 16 columns (of a wider
+ * product) reads A in place instead of packing it, and a last panel of at most 4 columns runs a
+ * narrow MRx4 kernel.
  *
  * Threads: matmul_f32_rows computes any range of the output's rows (over batch x m) with packing
  * buffers the caller names, so worker instances over the same shared memory each take a range with
@@ -507,6 +509,11 @@ void matmul_f32_rows(const f32* a, const f32* b, f32* out, u32 m, u32 n, u32 k, 
   }
   f32* packedA = workspace ? workspace : mainWorkspace;
   f32* packedB = packedA + PACK_A_FLOATS;
+  if (n <= NARROW_MAX_N) {
+    matmul_narrow_rows(a, b, out, m, n, k, transposeA, transposeB, aBatchStride, bBatchStride, rowBegin, rowEnd, 0, 0, 0,
+                       packedB);
+    return;
+  }
   /* Equal depth blocks: k = 784 runs as 4 x 196 rather than 3 x 256 + 16. */
   const u32 blocks = (k + KC - 1) / KC;
   const u32 depthBlock = (k + blocks - 1) / blocks;
@@ -531,6 +538,23 @@ EXPORT(matmul_f32)
 void matmul_f32(const f32* a, const f32* b, f32* out, u32 batch, u32 m, u32 n, u32 k, u32 transposeA,
                 u32 transposeB, u32 aBatchStride, u32 bBatchStride) {
   matmul_f32_rows(a, b, out, m, n, k, transposeA, transposeB, aBatchStride, bBatchStride, 0, batch * m, 0);
+}
+
+/*
+ * matmul_f32 followed by matmul_epilogue (+ bias, then relu) on the calling thread. Narrow products
+ * apply the epilogue as each tile is stored; wider ones in one pass after the product.
+ */
+EXPORT(matmul_f32_epilogue)
+void matmul_f32_epilogue(const f32* a, const f32* b, f32* out, const f32* bias, u32 batch, u32 m, u32 n, u32 k,
+                         u32 transposeA, u32 transposeB, u32 aBatchStride, u32 bBatchStride, u32 relu) {
+  if (batch == 0 || m == 0 || n == 0) return;
+  if (k > 0 && n <= NARROW_MAX_N) {
+    matmul_narrow_rows(a, b, out, m, n, k, transposeA, transposeB, aBatchStride, bBatchStride, 0, batch * m, bias, 1,
+                       relu, mainWorkspace + PACK_A_FLOATS);
+    return;
+  }
+  matmul_f32_rows(a, b, out, m, n, k, transposeA, transposeB, aBatchStride, bBatchStride, 0, batch * m, 0);
+  matmul_epilogue(out, bias, batch * m, n, relu);
 }
 
 /* int32 matmul wraps like the cpu's double sum stored to an Int32Array (exact below 2^53). */
