@@ -180,4 +180,17 @@ export default function model(tf, x) {
     expect(starts[0]).toMatchObject({ model: 'my-mlp', userModel: { kind: 'layers', model: { name: 'my-mlp' } } });
     await client.call('train:stop', {});
   }, 60_000);
+
+  it("adopts a session's model: a layer model into the editor, a model file with the worker's check of it", async () => {
+    const editor = useModelEditorStore();
+    const model = presetModel('mlp');
+    model.name = 'from-session';
+    editor.adopt({ kind: 'layers', model }, null);
+    expect(editor.draft.name).toBe('from-session');
+    const source = 'export default (tf, x) => tf.matmul(x, tf.Variable(tf.zeros([784, 10])));\n';
+    editor.adopt({ kind: 'file', fileName: 'session.js', source }, null);
+    expect(editor.file).toEqual({ fileName: 'session.js', source });
+    for (let i = 0; i < 600 && editor.fileCheck === null; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(editor.fileCheck).toMatchObject({ ok: true, numClasses: 10, totalParams: 7840 });
+  }, 60_000);
 });

@@ -197,11 +197,11 @@ export const useModelEditorStore = defineStore('model-editor', () => {
   }
 
   /** A session's model (a restored checkpoint, a page reload while it runs) shown in the editor. */
-  function adopt(source: UserModelSource | null | undefined): void {
+  function adopt(source: UserModelSource | null | undefined, dataDir: string | null): void {
     if (source?.kind === 'layers') draft.value = clone(source.model);
     else if (source?.kind === 'file' && (file.value?.source !== source.source || file.value.fileName !== source.fileName)) {
       file.value = { fileName: source.fileName, source: source.source };
-      void checkFile(null);
+      void checkFile(dataDir);
     }
   }
 
