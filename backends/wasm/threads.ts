@@ -32,7 +32,9 @@ export const MAX_THREADS = 16;
  * Products below this many multiply-adds (batch·m·n·k) stay on one thread: the hand-off (post,
  * wake-up, wait) costs tens of microseconds, more on a loaded machine. Measured on 2 cores: 128³
  * (2^21) lost to one thread, 256³ (2^24) gained 1.5x; the seed's 100×784×10 (7.8·10^5) and its
- * gradient stay single-threaded.
+ * gradient stay single-threaded: split by rows over two threads anyway, they ran at 0.71x (forward)
+ * and 0.66x (x^T.g) of one thread's wall time, the MLP's 100x100x10 at 0.35x (2-core EPYC, loaded,
+ * measured at nice -15): a 40 µs product does not pay for waking a worker.
  */
 export const PARALLEL_MIN_MULTIPLY_ADDS = 2 ** 22;
 /** Each thread's share is at least this many output rows (a few register tiles), else fewer threads run. */
@@ -240,7 +242,7 @@ export class MatmulThreads {
   }
 
   /** Whether a product of this size is worth splitting (batch·m·n·k multiply-adds, enough rows for two). */
-  static worthSplitting(job: RowsJob): boolean {
+  static worthSplitting(job: Pick<RowsJob, 'batch' | 'm' | 'n' | 'k'>): boolean {
     return job.batch * job.m * job.n * job.k >= PARALLEL_MIN_MULTIPLY_ADDS && job.batch * job.m >= 2 * MIN_ROWS_PER_THREAD;
   }
 

@@ -42,8 +42,7 @@ export function matmulEpilogueKernel(
 /** Runs a float32 product split over the worker threads when it is worth it; false (nothing done) otherwise. */
 function runOnThreads(ctx: KernelContext, a: WasmBuffer, b: WasmBuffer, out: WasmBuffer, args: MatMulArgs): boolean {
   const threads = ctx.matmulThreads;
-  if (threads === null) return false;
+  if (threads === null || !MatmulThreads.worthSplitting(args)) return false;
   const { batch, m, n, k, transposeA, transposeB, aBatchStride, bBatchStride } = args;
-  const job = { a: a.offset, b: b.offset, out: out.offset, batch, m, n, k, transposeA, transposeB, aBatchStride, bBatchStride };
-  return MatmulThreads.worthSplitting(job) && threads.run(job);
+  return threads.run({ a: a.offset, b: b.offset, out: out.offset, batch, m, n, k, transposeA, transposeB, aBatchStride, bBatchStride });
 }
