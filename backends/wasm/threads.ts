@@ -32,9 +32,10 @@ export const MAX_THREADS = 16;
  * Products below this many multiply-adds (batch·m·n·k) stay on one thread: the hand-off (post,
  * wake-up, wait) costs tens of microseconds, more on a loaded machine. Measured on 2 cores: 128³
  * (2^21) lost to one thread, 256³ (2^24) gained 1.5x; the seed's 100×784×10 (7.8·10^5) and its
- * gradient stay single-threaded: split by rows over two threads anyway, they ran at 0.71x (forward)
- * and 0.66x (x^T.g) of one thread's wall time, the MLP's 100x100x10 at 0.35x (2-core EPYC, loaded,
- * measured at nice -15): a 40 µs product does not pay for waking a worker.
+ * gradient stay single-threaded. Split by rows over two threads in a tight loop of one product (the
+ * worker still spinning) they ran 1.7-1.8x faster on a quiet machine, but a whole seed step with
+ * them split ran at 0.61-0.77x of its single-threaded speed (load average 2): between products the
+ * worker is asleep, and waking it costs more than half of a 40 µs product.
  */
 export const PARALLEL_MIN_MULTIPLY_ADDS = 2 ** 22;
 /** Each thread's share is at least this many output rows (a few register tiles), else fewer threads run. */
