@@ -34,8 +34,9 @@ export const MAX_THREADS = 16;
  * (2^21) lost to one thread, 256³ (2^24) gained 1.5x; the seed's 100×784×10 (7.8·10^5) and its
  * gradient stay single-threaded. Split by rows over two threads in a tight loop of one product (the
  * worker still spinning) they ran 1.7-1.8x faster on a quiet machine, but a whole seed step with
- * them split ran at 0.61-0.77x of its single-threaded speed (load average 2): between products the
- * worker is asleep, and waking it costs more than half of a 40 µs product.
+ * them split ran at 0.61-0.77x of its single-threaded speed, with 2.5x its CPU time (load average
+ * 2): among a step's other kernels the hand-off (waking or spinning worker, waiting caller) costs
+ * more than the half of a 40 µs product it saves.
  */
 export const PARALLEL_MIN_MULTIPLY_ADDS = 2 ** 22;
 /** Each thread's share is at least this many output rows (a few register tiles), else fewer threads run. */
