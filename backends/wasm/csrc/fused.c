@@ -142,12 +142,15 @@ typedef struct { const f32* at; i32 stride; } Operand;
  * at element 0. Otherwise they are gathered into their registers first. The last instruction writes
  * straight to `out`: every input element of the block has been read by then, so in place is safe.
  */
-static i32 run_block(f32* out, u32 start, u32 n, int flat) {
+static i32 run_block(f32* out, u32 start, u32 n, int flat, int aliased) {
   Operand operand[FUSED_MAX_INSTRUCTIONS];
   const i32 count = fused_args.count;
   for (i32 r = 0; r < count; r++) {
     const i32* ins = &fused_args.program[r * 4];
-    f32* dst = r == count - 1 ? out + start : registers[r];
+    /* An op whose output is one of its own operands (an in-place variable update) fails the
+     * vectorizer's runtime overlap check and runs scalar: it writes a register, copied out below. */
+    const int direct = r == count - 1 && !(aliased && (ins[0] == FI_UNARY || ins[0] == FI_BINARY));
+    f32* dst = direct ? out + start : registers[r];
     i32 status = K_OK;
     switch ((fused_instr)ins[0]) {
       case FI_INPUT: {
@@ -182,8 +185,18 @@ static i32 run_block(f32* out, u32 start, u32 n, int flat) {
         break;
     }
     if (status != K_OK) return status | (r << 8);
+    if (r == count - 1 && !direct) __builtin_memcpy(out + start, dst, n * sizeof(f32));
   }
   return K_OK;
+}
+
+/* Whether `out` is one of the program's inputs (read in place while it is written). */
+static int output_is_input(const f32* out) {
+  for (i32 r = 0; r < fused_args.count; r++) {
+    const i32* ins = &fused_args.program[r * 4];
+    if (ins[0] == FI_INPUT && (const f32*)(uintptr_t)fused_args.inputs[(u32)ins[1]] == out) return 1;
+  }
+  return 0;
 }
 
 /*
@@ -191,9 +204,10 @@ static i32 run_block(f32* out, u32 start, u32 n, int flat) {
  * fails in the first block, before the last instruction writes to `out`: K_* | (instruction << 8).
  */
 EXPORT(elementwise_f32) i32 elementwise_f32(f32* out, u32 total, u32 flat) {
+  const int aliased = flat && output_is_input(out);
   for (u32 start = 0; start < total; start += FUSED_BLOCK) {
     const u32 n = total - start < FUSED_BLOCK ? total - start : FUSED_BLOCK;
-    const i32 status = run_block(out, start, n, (int)flat);
+    const i32 status = run_block(out, start, n, (int)flat, aliased);
     if (status != K_OK) return status;
   }
   return K_OK;
