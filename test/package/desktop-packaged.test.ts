@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -40,6 +40,25 @@ function duBytes(dir: string): number {
 }
 
 /** An Electron dist folder whose executable carries the fuse wire as Electron ships it. */
+/** `src` copied as hard links (plain copies across file systems), symlinks kept as symlinks. */
+function linkTree(src: string, dst: string): void {
+  mkdirSync(dst, { recursive: true });
+  for (const name of readdirSync(src)) {
+    const from = join(src, name);
+    const to = join(dst, name);
+    const stat = lstatSync(from);
+    if (stat.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+    else if (stat.isDirectory()) linkTree(from, to);
+    else {
+      try {
+        linkSync(from, to);
+      } catch {
+        copyFileSync(from, to);
+      }
+    }
+  }
+}
+
 function syntheticElectron(dir: string): void {
   mkdirSync(join(dir, 'resources'), { recursive: true });
   const wire = '10110001';
@@ -74,7 +93,10 @@ describe.skipIf(process.platform === 'win32')('the packaged desktop app (electro
     work = mkdtempSync(join(tmpdir(), 'tinyflow-desktop-'));
     stage = join(work, 'project');
     for (const path of STAGED) cpSync(join(ROOT, path), join(stage, path), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
-    symlinkSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
+    // A real folder of hard links, not one symlink: npm's tree reader (which electron-builder asks for the
+    // production packages) reports a symlinked node_modules' nested dependencies as missing on a fresh
+    // `npm ci` (sucrase's and webgpu's were left out of the app), though a real install resolves them.
+    linkTree(join(ROOT, 'node_modules'), join(stage, 'node_modules'));
     // A build of its own: the e2e tests rebuild the working tree's out/ at the same time.
     await run(process.execPath, [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: stage, env: OFFLINE_ENV, timeout: 180_000 });
     const electronDist = join(work, 'electron-dist');
